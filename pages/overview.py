@@ -1,0 +1,118 @@
+"""Overview: headline numbers, projects per year, central organisations, sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from network.info import network_info
+from network.package import package_metadata
+from network.plot import projects_per_year, projects_per_year_figure
+from pages import _state
+
+
+def overview_page() -> None:
+    st.title("North Sea Partner Explorer")
+    st.caption(
+        "Who worked with whom around the North Sea: cluster organisations, firms, research "
+        "and public bodies, and the Interreg North Sea and Horizon projects they ran together."
+    )
+    parts = _state.filtered_participations()
+    t = _state.tables()
+    orgs = t["organisations"][t["organisations"]["id"].isin(parts["organisation_id"])]
+    projects = t["projects"][t["projects"]["id"].isin(parts["project_id"])]
+    headline_numbers(orgs, projects, parts)
+    if parts.empty:
+        st.warning("No project matches the filters. Widen them in the sidebar.")
+        return
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Projects per year, by programme")
+        st.plotly_chart(projects_per_year_figure(projects), key="per_year")
+        with st.expander("Projects per year as a table"):
+            st.dataframe(projects_per_year(projects), hide_index=True)
+    with right:
+        st.subheader("Organisations by country")
+        by_country = (
+            orgs.groupby(["country", "country_name"]).size().reset_index(name="organisations")
+        )
+        st.bar_chart(by_country, x="country", y="organisations", height=300)
+        st.dataframe(
+            by_country.sort_values("organisations", ascending=False), hide_index=True, height=200
+        )
+    most_central_organisations()
+    organisations_table(orgs)
+    where_the_data_comes_from()
+
+
+def headline_numbers(orgs: pd.DataFrame, projects: pd.DataFrame, parts: pd.DataFrame) -> None:
+    cols = st.columns(5)
+    cols[0].metric("Organisations", f"{len(orgs):,}")
+    cols[1].metric("Projects", f"{len(projects):,}")
+    cols[2].metric("Participations", f"{len(parts):,}")
+    cols[3].metric("Countries", f"{orgs['country'].nunique():,}")
+    cols[4].metric("Cluster organisations", f"{(orgs['type'] == 'cluster').sum():,}")
+
+
+def most_central_organisations() -> None:
+    st.subheader("Most central organisations")
+    metrics = _state.metrics()
+    top = metrics.sort_values("pagerank", ascending=False).head(15)
+    st.dataframe(
+        top[["name", "country", "type", "projects", "degree", "pagerank", "betweenness"]],
+        hide_index=True,
+        column_config={
+            "degree": st.column_config.NumberColumn("Partners"),
+            "pagerank": st.column_config.NumberColumn("PageRank", format="%.4f"),
+            "betweenness": st.column_config.NumberColumn("Betweenness", format="%.3f"),
+        },
+    )
+
+
+def organisations_table(orgs: pd.DataFrame) -> None:
+    st.subheader("Organisations")
+    query = st.text_input("Search organisations", placeholder="Name, city or country…")
+    shown = orgs
+    if query:
+        text = (orgs["name"] + " " + orgs["city"].fillna("") + " " + orgs["country_name"]).str
+        shown = orgs[text.contains(query, case=False, regex=False)]
+    if shown.empty:
+        st.info(f"No organisation matches {query!r}.")
+        return
+    event = st.dataframe(
+        shown[["name", "type", "country", "city", "esca_label", "website", "source_url"]],
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="org_table",
+        column_config={
+            "website": st.column_config.LinkColumn("Website"),
+            "source_url": st.column_config.LinkColumn("Source"),
+            "esca_label": "ESCA label",
+        },
+    )
+    rows = event.selection.rows if event else []
+    if rows:
+        _state.open_organisation(shown.iloc[rows[0]]["id"])
+
+
+def where_the_data_comes_from() -> None:
+    st.subheader("Where the data comes from")
+    meta = package_metadata()
+    info = network_info(_state.workspace())
+    st.markdown(
+        f"Bundled dataset **{meta['title']}** (version {meta['version']}, compiled "
+        f"{meta['created']}), licence {meta['licenses'][0]['name']}. Every project and "
+        f"participation links to the public page it came from "
+        f"({info['sourced_share']:.0%} sourced). Workspace seeded {info['seeded_at']}."
+    )
+    st.dataframe(pd.DataFrame(meta["sources"]), hide_index=True)
+    origins = (
+        _state.workspace()
+        .conn.execute("SELECT origin, COUNT(*) FROM projects GROUP BY origin")
+        .fetchall()
+    )
+    if any(o != "bundled" for o, _ in origins):
+        st.caption("Imported data: " + ", ".join(f"{o} ({n:,} projects)" for o, n in origins))
+    if any("cordis" in o for o, _ in origins):
+        st.caption("Source: CORDIS, European Commission")

@@ -1,0 +1,84 @@
+"""Bad input in a data package: a clear error naming file, row, column and value."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from network._errors import DataError
+from network.package import read_package
+
+
+def _rewrite(path: Path, change) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    change(rows)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+def test_unknown_country_names_file_row_column_value(package_copy):
+    _rewrite(package_copy / "organisations.csv", lambda rows: rows[3].__setitem__(4, "XX"))
+    with pytest.raises(DataError) as err:
+        read_package(package_copy)
+    assert (err.value.file, err.value.row, err.value.column, err.value.value) == (
+        "organisations.csv",
+        3,
+        "country",
+        "XX",
+    )
+    assert "organisations.csv" in str(err.value) and "row 3" in str(err.value)
+
+
+def test_cordis_country_codes_are_accepted(package_copy):
+    def to_uk(rows):
+        for row in rows[1:]:
+            if row[4] == "GB":
+                row[4] = "UK"
+
+    _rewrite(package_copy / "organisations.csv", to_uk)
+    orgs = read_package(package_copy)["organisations"]
+    assert "UK" not in set(orgs["country"]) and "GB" in set(orgs["country"])
+
+
+def test_missing_column(package_copy):
+    def drop_role(rows):
+        col = rows[0].index("role")
+        for row in rows:
+            del row[col]
+
+    _rewrite(package_copy / "participations.csv", drop_role)
+    with pytest.raises(DataError, match="missing column") as err:
+        read_package(package_copy)
+    assert err.value.column == "role" and err.value.file == "participations.csv"
+
+
+def test_participation_pointing_at_no_organisation(package_copy):
+    _rewrite(package_copy / "participations.csv", lambda rows: rows[5].__setitem__(0, "nobody"))
+    with pytest.raises(DataError, match="points at no record") as err:
+        read_package(package_copy)
+    assert (err.value.row, err.value.column, err.value.value) == (5, "organisation_id", "nobody")
+
+
+def test_duplicate_id(package_copy):
+    _rewrite(package_copy / "projects.csv", lambda rows: rows[2].__setitem__(0, rows[1][0]))
+    with pytest.raises(DataError, match="duplicate") as err:
+        read_package(package_copy)
+    assert err.value.row == 2 and err.value.file == "projects.csv"
+
+
+def test_bad_date_and_bad_enum(package_copy):
+    header = (package_copy / "projects.csv").read_text(encoding="utf-8").splitlines()[0]
+    col = header.split(",").index("start_date")
+    _rewrite(package_copy / "projects.csv", lambda rows: rows[1].__setitem__(col, "24.04.2014"))
+    with pytest.raises(DataError, match="not a valid date"):
+        read_package(package_copy)
+
+
+def test_missing_file(package_copy):
+    (package_copy / "contact_points.csv").unlink()
+    with pytest.raises(DataError, match="missing") as err:
+        read_package(package_copy)
+    assert err.value.file == "contact_points.csv"

@@ -1,0 +1,122 @@
+"""The workspace on a real SQLite file: create, seed, reopen, migrate, keep user data."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+
+import pytest
+
+from network._errors import DataError, WorkspaceError
+from network.store import MIGRATIONS, SCHEMA_VERSION, Workspace
+
+
+def test_created_seeded_and_in_wal_mode(workspace_path):
+    with Workspace(workspace_path) as ws:
+        counts = ws.counts()
+        assert ws.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert ws.schema_version == SCHEMA_VERSION
+    assert workspace_path.exists()
+    assert counts["organisations"] >= 200 and counts["projects"] >= 25
+    with Workspace(workspace_path) as again:  # reopening does not seed twice
+        assert again.counts() == counts
+
+
+def test_user_data_survives_restart_and_reseeding(workspace_path):
+    with Workspace(workspace_path) as ws:
+        org = ws.organisations()["id"].iloc[0]
+        contact = ws.add_contact(org, "A. Person", role="Project manager", email="a@example.org")
+        ws.add_note(org, "Met at the North Sea conference")
+        ws.add_to_shortlist(org, name="hydrogen bid", lead=True)
+        ws.set_location(org, 53.2, 6.56)
+    with Workspace(workspace_path) as ws:
+        ws.seed()
+        ws.seed()
+        contacts = ws.contacts(org)
+        assert contacts["id"].tolist() == [contact]
+        assert contacts["email"].tolist() == ["a@example.org"]
+        assert ws.notes(org)["text"].tolist() == ["Met at the North Sea conference"]
+        shortlist = ws.shortlist("hydrogen bid")
+        assert shortlist["organisation_id"].tolist() == [org]
+        assert shortlist["is_lead"].tolist() == [1]
+        record = ws.organisation(org)
+        assert (record["lat"], record["lon"], record["location_source"]) == (53.2, 6.56, "user")
+
+
+def test_contacts_edit_and_delete(workspace):
+    org = workspace.organisations()["id"].iloc[1]
+    cid = workspace.add_contact(org, "B")
+    workspace.update_contact(cid, phone="+31 50 000")
+    assert workspace.contacts(org)["phone"].tolist() == ["+31 50 000"]
+    workspace.delete_contact(cid)
+    assert workspace.contacts(org).empty
+    with pytest.raises(ValueError):
+        workspace.add_contact(org, "  ")
+
+
+def test_broken_package_leaves_workspace_unchanged(workspace, package_copy):
+    before = workspace.counts()
+    path = package_copy / "participations.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    rows.append(["nobody", rows[1][1], "partner", "", "https://example.org/x"])
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with pytest.raises(DataError):
+        workspace.seed(package_copy)
+    assert workspace.counts() == before
+
+
+def test_reseed_removes_rows_the_package_dropped_but_keeps_imports(workspace, package_copy):
+    import pandas as pd
+
+    workspace.write_tables(
+        {
+            "organisations": pd.DataFrame(
+                [{"id": "imported-org", "name": "Imported", "type": "other", "country": "NL"}]
+            )
+        },
+        origin="import:test",
+    )
+    path = package_copy / "contact_points.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows[:1])
+    workspace.seed(package_copy)
+    assert workspace.counts()["contact_points"] == 0
+    assert "imported-org" in set(workspace.organisations()["id"])
+
+
+def test_migrates_an_old_schema_and_refuses_a_newer_one(workspace_path):
+    conn = sqlite3.connect(workspace_path)
+    conn.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    conn.execute("INSERT INTO notes (organisation_id, text) VALUES ('x', 'kept')")
+    conn.commit()
+    conn.close()
+    with Workspace(workspace_path, seed=False) as ws:
+        assert ws.schema_version == SCHEMA_VERSION
+        assert ws.notes("x")["text"].tolist() == ["kept"]
+        ws.cache_put("k", 1.0, 2.0, "city", "gazetteer")
+        assert ws.cache_get("k")["precision"] == "city"
+    conn = sqlite3.connect(workspace_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(WorkspaceError, match="newer"):
+        Workspace(workspace_path)
+
+
+def test_not_a_workspace_file(tmp_path):
+    path = tmp_path / "junk.sqlite"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(WorkspaceError):
+        Workspace(path)
+
+
+def test_missing_workspace_when_not_creating(tmp_path):
+    with pytest.raises(WorkspaceError, match="no workspace"):
+        Workspace(tmp_path / "absent.sqlite", create=False)
+
+
+def test_workspace_path_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("NSPE_WORKSPACE", str(tmp_path / "env.sqlite"))
+    with Workspace(seed=False) as ws:
+        assert ws.path == tmp_path / "env.sqlite"
