@@ -24,6 +24,7 @@ __all__ = [
     "PALETTE",
     "colour_map",
     "network_figure",
+    "bar_figure",
     "network_layout",
     "projects_per_year",
     "projects_per_year_figure",
@@ -72,6 +73,22 @@ def projects_per_year_figure(projects: pd.DataFrame) -> go.Figure:
         legend_title="Programme",
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=360,
+    )
+    return fig
+
+
+def bar_figure(frame: pd.DataFrame, x: str, y: str, *, height: int = 300) -> go.Figure:
+    """A plain bar chart in the first palette colour.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> bar_figure(pd.DataFrame({"c": ["NL"], "n": [3]}), "c", "n").data[0].type
+    'bar'
+    """
+    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=PALETTE[0]))
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10}, xaxis_title=x, yaxis_title=y
     )
     return fig
 

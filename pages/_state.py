@@ -187,6 +187,24 @@ def filtered_participations() -> pd.DataFrame:
     return _filtered(workspace_path(), version(), current_filters().key())
 
 
+def filtered_organisations() -> pd.DataFrame:
+    """Organisations passing the filters.
+
+    Country and type filters apply to organisations directly; year, programme
+    and theme filters keep the organisations that took part in a matching
+    project. With no filter, organisations without projects (profiles) stay.
+    """
+    f = current_filters()
+    orgs = tables()["organisations"]
+    if f.countries:
+        orgs = orgs[orgs["country"].isin(f.countries)]
+    if f.types:
+        orgs = orgs[orgs["type"].isin(f.types)]
+    if f.years or f.programmes or f.themes:
+        orgs = orgs[orgs["id"].isin(filtered_participations()["organisation_id"])]
+    return orgs
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _graph(path: str, version: int, key: str) -> CollabGraph:
     return build_graph(_filtered(path, version, key))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from network.info import network_info
 from network.package import package_metadata
-from network.plot import projects_per_year, projects_per_year_figure
+from network.plot import bar_figure, projects_per_year, projects_per_year_figure
 from pages import _state
 
 
@@ -19,7 +19,7 @@ def overview_page() -> None:
     )
     parts = _state.filtered_participations()
     t = _state.tables()
-    orgs = t["organisations"][t["organisations"]["id"].isin(parts["organisation_id"])]
+    orgs = _state.filtered_organisations()
     projects = t["projects"][t["projects"]["id"].isin(parts["project_id"])]
     headline_numbers(orgs, projects, parts)
     if parts.empty:
@@ -36,10 +36,9 @@ def overview_page() -> None:
         by_country = (
             orgs.groupby(["country", "country_name"]).size().reset_index(name="organisations")
         )
-        st.bar_chart(by_country, x="country", y="organisations", height=300)
-        st.dataframe(
-            by_country.sort_values("organisations", ascending=False), hide_index=True, height=200
-        )
+        by_country = by_country.sort_values("organisations", ascending=False)
+        st.plotly_chart(bar_figure(by_country, "country", "organisations"), key="by_country")
+        st.dataframe(by_country, hide_index=True, height=200)
     most_central_organisations()
     organisations_table(orgs)
     where_the_data_comes_from()

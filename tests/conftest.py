@@ -41,3 +41,39 @@ def package_copy(tmp_path: Path) -> Path:
     target = tmp_path / "package"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium through Playwright (session-wide)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (Python)")
+    from tests.browser import launch_browser
+
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """The app on a free port with a fresh temp workspace (module-wide)."""
+    from tests.browser import AppServer
+
+    server = AppServer(tmp_path_factory.mktemp("app") / "workspace.sqlite").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(chromium):
+    """A browser page whose requests may not leave the machine."""
+    from tests.browser import guard_network
+
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    blocked = guard_network(context)
+    page = context.new_page()
+    page.blocked_requests = blocked
+    yield page
+    context.close()
+    assert blocked == [], f"requests tried to leave the machine: {blocked[:5]}"
