@@ -247,23 +247,33 @@ def org_label(orgs: pd.DataFrame) -> dict[str, str]:
 
 
 def select_organisation(label: str = "Organisation", *, key: str = "org") -> str | None:
-    """A searchable organisation picker bound to the shared selection."""
+    """A searchable organisation picker bound to the shared selection ``key``."""
     orgs = tables()["organisations"]
     labels = org_label(orgs)
     options = list(orgs["id"])
+    widget = f"_pick_{key}"
     current = st.session_state.get(key)
-    index = options.index(current) if current in options else None
-    chosen = st.selectbox(
+    if current not in labels:
+        current = None
+    if widget in st.session_state and st.session_state[widget] != current:
+        st.session_state[widget] = current
+    # the widget starts empty, or else shows the shared selection set through its state
+    initial = (
+        {} if widget in st.session_state else {"index": options.index(current) if current else None}
+    )
+
+    def remember() -> None:
+        st.session_state[key] = st.session_state[widget]
+
+    return st.selectbox(
         label,
         options,
-        index=index,
         format_func=labels.get,
         placeholder="Type to search organisations…",
-        key=f"_pick_{key}",
+        key=widget,
+        on_change=remember,
+        **initial,
     )
-    if chosen != current and chosen is not None:
-        st.session_state[key] = chosen
-    return chosen
 
 
 PAGES: dict[str, st.Page] = {}
@@ -277,7 +287,6 @@ def register_pages(pages: list) -> None:
 def open_organisation(org_id: str) -> None:
     """Select an organisation and go to its page."""
     st.session_state["org"] = org_id
-    st.session_state.pop("_pick_org", None)
     st.switch_page(PAGES["organisation"])
 
 

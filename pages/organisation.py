@@ -1,7 +1,187 @@
-"""Placeholder while the page is built."""
+"""Organisation: facts with sources, projects, partners, metrics, contacts and notes."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
+
+from network.model import country_name, split_list
+from pages import _state
 
 
 def organisation_page() -> None:
-    st.title("organisation")
+    st.title("Organisation")
+    org_id = _state.select_organisation()
+    if org_id is None:
+        st.info("Choose an organisation above, or click one on the Overview, Map or Network page.")
+        return
+    ws = _state.workspace()
+    org = ws.organisation(org_id)
+    st.header(org["name"])
+    facts(org)
+    actions(org_id)
+    left, right = st.columns([3, 2])
+    with left:
+        projects_of(org_id)
+        partners_of(org_id)
+    with right:
+        metrics_of(org_id)
+        location_of(org)
+        contact_points_of(org_id)
+    st.divider()
+    my_contacts(org_id)
+    my_notes(org_id)
+
+
+def facts(org: dict) -> None:
+    rows = [
+        ("Type", org["type"]),
+        ("Country", f"{country_name(org['country'])} ({org['country']})"),
+        ("City", org.get("city")),
+        ("Address", " ".join(x for x in (org.get("address"), org.get("postcode")) if x)),
+        ("Website", org.get("website")),
+        ("Sectors", ", ".join(split_list(org.get("sectors")))),
+        ("ESCA label", f"{org['esca_label']} ({org['esca_year'] or 'year unknown'})"
+         if org.get("esca_label") else ""),
+        ("PIC", org.get("pic")),
+    ]  # fmt: skip
+    table = pd.DataFrame([(k, v) for k, v in rows if v], columns=["Fact", "Value"])
+    st.dataframe(table, hide_index=True)
+    sources = (org.get("source_url") or "").split()
+    st.caption("Source: " + " · ".join(f"[{u}]({u})" for u in sources) if sources else "")
+
+
+def actions(org_id: str) -> None:
+    cols = st.columns(3)
+    if cols[0].button("Find partners for it", icon=":material/group_add:", key="org_find"):
+        st.session_state["fp_org"] = org_id
+        st.switch_page(_state.PAGES["find-partners"])
+    if cols[1].button("Add to shortlist", icon=":material/playlist_add:", key="org_shortlist"):
+        _state.workspace().add_to_shortlist(org_id)
+        st.toast("Added to the shortlist")
+
+
+def projects_of(org_id: str) -> None:
+    st.subheader("Projects")
+    parts = _state.tables()["participations"]
+    mine = parts[parts["organisation_id"] == org_id]
+    if mine.empty:
+        st.info("No project of this organisation in the workspace.")
+        return
+    st.dataframe(
+        mine[["acronym", "title", "programme", "start_date", "end_date", "role", "source_url"]],
+        hide_index=True,
+        column_config={"source_url": st.column_config.LinkColumn("Source")},
+    )
+
+
+def partners_of(org_id: str) -> None:
+    st.subheader("Partners")
+    g = _state.graph()
+    if org_id not in g:
+        st.info("No joint project within the current filters.")
+        return
+    partners = g.partners(org_id)
+    orgs = _state.tables()["organisations"].set_index("id")
+    partners["name"] = orgs.reindex(partners["organisation_id"])["name"].to_numpy()
+    partners["country"] = orgs.reindex(partners["organisation_id"])["country"].to_numpy()
+    st.dataframe(
+        partners[["name", "country", "joint_projects", "last_joint_year"]], hide_index=True
+    )
+
+
+def metrics_of(org_id: str) -> None:
+    st.subheader("Metrics")
+    metrics = _state.metrics()
+    row = metrics[metrics["organisation_id"] == org_id]
+    if row.empty:
+        st.caption("Not in the network within the current filters.")
+        return
+    r = row.iloc[0]
+    cols = st.columns(2)
+    cols[0].metric("Projects", int(r["projects"]))
+    cols[1].metric("Partners", int(r["degree"]))
+    cols = st.columns(2)
+    cols[0].metric("PageRank rank", int((metrics["pagerank"] > r["pagerank"]).sum() + 1))
+    cols[1].metric("Community", int(r["community"]))
+
+
+def location_of(org: dict) -> None:
+    st.subheader("Location")
+    if org.get("lat") is None:
+        st.caption("No location known yet.")
+        return
+    st.caption(
+        f"{org['lat']:.4f}, {org['lon']:.4f} — precision: {org.get('location_precision')}, "
+        f"source: {org.get('location_source')}"
+    )
+
+
+def contact_points_of(org_id: str) -> None:
+    st.subheader("Organisation contact points")
+    points = _state.workspace().contact_points(org_id)
+    if points.empty:
+        st.caption("No public contact point recorded. Check the organisation's website.")
+        return
+    st.dataframe(
+        points[["kind", "value", "source_url"]],
+        hide_index=True,
+        column_config={"source_url": st.column_config.LinkColumn("Source")},
+    )
+
+
+def my_contacts(org_id: str) -> None:
+    st.subheader("My contacts here")
+    ws = _state.workspace()
+    contacts = ws.contacts(org_id)
+    if contacts.empty:
+        st.caption("You have no contact at this organisation yet.")
+    for row in contacts.itertuples():
+        with st.expander(f"{row.name}" + (f" — {row.role}" if row.role else "")):
+            with st.form(f"contact_{row.id}"):
+                name = st.text_input("Name", row.name)
+                role = st.text_input("Role", row.role or "")
+                email = st.text_input("E-mail", row.email or "")
+                phone = st.text_input("Phone", row.phone or "")
+                note = st.text_area("Note", row.note or "")
+                save, delete = st.columns(2)
+                if save.form_submit_button("Save"):
+                    ws.update_contact(
+                        row.id, name=name, role=role, email=email, phone=phone, note=note
+                    )
+                    st.rerun()
+                if delete.form_submit_button("Delete"):
+                    ws.delete_contact(row.id)
+                    st.rerun()
+    with st.form("add_contact", clear_on_submit=True):
+        st.markdown("**Add a contact**")
+        cols = st.columns(4)
+        name = cols[0].text_input("Name", key="new_contact_name")
+        role = cols[1].text_input("Role", key="new_contact_role")
+        email = cols[2].text_input("E-mail", key="new_contact_email")
+        phone = cols[3].text_input("Phone", key="new_contact_phone")
+        if st.form_submit_button("Add contact"):
+            if name.strip():
+                ws.add_contact(org_id, name, role=role, email=email, phone=phone)
+                st.rerun()
+            else:
+                st.error("A contact needs a name.")
+
+
+def my_notes(org_id: str) -> None:
+    st.subheader("My notes")
+    ws = _state.workspace()
+    for row in ws.notes(org_id).itertuples():
+        cols = st.columns([6, 1])
+        cols[0].markdown(f"{row.text}  \n*{row.updated_at}*")
+        if cols[1].button("Delete", key=f"del_note_{row.id}"):
+            ws.delete_note(row.id)
+            st.rerun()
+    with st.form("add_note", clear_on_submit=True):
+        text = st.text_area("New note", key="new_note_text")
+        if st.form_submit_button("Add note"):
+            if text.strip():
+                ws.add_note(org_id, text)
+                st.rerun()
+            else:
+                st.error("A note cannot be empty.")

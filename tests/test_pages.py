@@ -1,0 +1,117 @@
+"""AppTest for every page: it runs without exception and its key widgets exist."""
+
+from __future__ import annotations
+
+import pytest
+
+streamlit_testing = pytest.importorskip("streamlit.testing.v1")
+AppTest = streamlit_testing.AppTest
+
+
+def _page_script(page_name: str) -> None:
+    """Run one page the way app.py does (filters first)."""
+    import importlib
+
+    import streamlit as st
+
+    from pages import _state
+
+    module_name, func_name = page_name.split(":")
+    func = getattr(importlib.import_module(f"pages.{module_name}"), func_name)
+    _state.register_pages([st.Page(func, title="x", url_path=module_name)])
+    if _state.open_or_explain():
+        _state.sidebar_filters()
+        func()
+
+
+@pytest.fixture
+def app(monkeypatch, workspace_path):
+    """A fresh workspace per test; streamlit caches cleared."""
+    import streamlit as st
+
+    monkeypatch.setenv("NSPE_WORKSPACE", str(workspace_path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def make(page_name: str, **state) -> AppTest:
+        at = AppTest.from_function(_page_script, args=(page_name,), default_timeout=90)
+        for key, value in state.items():
+            at.session_state[key] = value
+        return at.run()
+
+    yield make
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_overview(app):
+    at = app("overview:overview_page")
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert labels[:2] == ["Organisations", "Projects"]
+    assert int(at.metric[0].value.replace(",", "")) >= 200
+    assert at.text_input[0].label == "Search organisations"
+    assert [s.label for s in at.sidebar.multiselect] == [
+        "Programmes",
+        "Countries",
+        "Organisation types",
+        "Themes",
+    ]
+
+
+def test_overview_filters_narrow_the_numbers(app):
+    at = app("overview:overview_page", f_countries=["NL"])
+    assert not at.exception
+    nl = int(at.metric[0].value.replace(",", ""))
+    assert 0 < nl < 200
+    assert at.metric[3].value == "1"
+
+
+def test_network_whole_and_ego(app):
+    at = app("network:network_page")
+    assert not at.exception
+    assert at.radio(key="net_mode").value == "Whole network"
+    assert at.selectbox(key="size_by").value == "degree"
+    at.radio(key="net_mode").set_value("Ego network").run()
+    assert not at.exception
+    assert any("Choose an organisation" in i.value for i in at.info)
+
+
+def test_network_empty_filter_says_so(app):
+    at = app("network:network_page", f_countries=["IS"], f_types=["university"])
+    assert not at.exception
+    assert any("No collaboration matches" in w.value for w in at.warning)
+
+
+def _energy_valley(workspace_path) -> str:
+    from network.store import Workspace
+
+    with Workspace(workspace_path) as ws:
+        orgs = ws.organisations()
+    return orgs.loc[orgs["name"].str.contains("Energy Valley"), "id"].iloc[0]
+
+
+def test_organisation_without_selection(app):
+    at = app("organisation:organisation_page")
+    assert not at.exception
+    assert any("Choose an organisation" in i.value for i in at.info)
+
+
+def test_organisation_profile_contacts_and_notes(app, workspace_path):
+    at = app("organisation:organisation_page")
+    ev = _energy_valley(workspace_path)
+    at.session_state["org"] = ev
+    at.run()
+    assert not at.exception
+    assert "Energy Valley" in at.main.header[0].value
+    at.text_input(key="new_contact_name").set_value("A. Tester")
+    at.text_input(key="new_contact_email").set_value("tester@example.org")
+    [b for b in at.form_submit_button if b.label == "Add contact"][0].click().run()
+    assert not at.exception
+    at.text_area(key="new_note_text").set_value("Strong in hydrogen")
+    [b for b in at.form_submit_button if b.label == "Add note"][0].click().run()
+    from network.store import Workspace
+
+    with Workspace(workspace_path) as ws:
+        assert ws.contacts(ev)["email"].tolist() == ["tester@example.org"]
+        assert ws.notes(ev)["text"].tolist() == ["Strong in hydrogen"]
