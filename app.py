@@ -1,20 +1,20 @@
 """North Sea Partner Explorer: the Streamlit entry point.
 
 Run ``streamlit run app.py`` (optionally ``-- --workspace PATH``). This file
-only routes pages; each page lives in ``pages/`` and the logic in ``network/``.
+only routes pages; each page lives in ``views/`` (not ``pages/``, which Streamlit would auto-route) and the logic in ``network/``.
 """
 
 import streamlit as st
 
-from pages import _state
-from pages.consortium import consortium_page
-from pages.data import data_page
-from pages.export import export_page
-from pages.find_partners import find_partners_page
-from pages.map import map_page
-from pages.network import network_page
-from pages.organisation import organisation_page
-from pages.overview import overview_page
+from views import _state
+from views.consortium import consortium_page
+from views.data import data_page
+from views.export import export_page
+from views.find_partners import find_partners_page
+from views.map import map_page
+from views.network import network_page
+from views.organisation import organisation_page
+from views.overview import overview_page
 
 st.set_page_config(page_title="North Sea Partner Explorer", page_icon="🌊", layout="wide")
 

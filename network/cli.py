@@ -58,7 +58,29 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS: dict[str, tuple] = {}
+def _cmd_geocode(args: argparse.Namespace) -> int:
+    from .locations import workspace_geocoder
+    from .store import Workspace
+
+    with Workspace(args.workspace) as ws:
+        loc = workspace_geocoder(ws, online=args.online).locate(
+            city=args.city, country=args.country
+        )
+    result = {
+        "query": f"{args.city}, {args.country}",
+        "lat": round(loc.lat, 6),
+        "lon": round(loc.lon, 6),
+        "precision": loc.precision,
+        "source": loc.source,
+        "name": loc.name,
+        "message": loc.message,
+    }
+    if args.json:
+        _print(result, as_json=True)
+    else:
+        note = f"  ({loc.message})" if loc.message else ""
+        print(f"{loc.lat:.5f} {loc.lon:.5f}  {loc.precision}  {loc.source}  {loc.name}{note}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +102,16 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--package", metavar="DIR", help="data package folder (default: bundled)")
     seed.add_argument("--json", action="store_true", help="print one JSON object")
     seed.set_defaults(func=_cmd_seed)
+
+    geocode = sub.add_parser("geocode", help="locate a place offline (or online with --online)")
+    geocode.add_argument("city", metavar="CITY")
+    geocode.add_argument("country", metavar="COUNTRY", help="ISO alpha-2, or UK/EL")
+    geocode.add_argument(
+        "--online", action="store_true", help="allow Nominatim (OpenStreetMap) when offline fails"
+    )
+    geocode.add_argument("--json", action="store_true", help="print one JSON object")
+    _workspace_arg(geocode)
+    geocode.set_defaults(func=_cmd_geocode)
     return parser
 
 

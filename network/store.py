@@ -256,13 +256,16 @@ class Workspace:
         """Whether the workspace holds no organisation yet."""
         return self._conn.execute("SELECT COUNT(*) FROM organisations").fetchone()[0] == 0
 
-    def seed(self, package: str | Path | None = None) -> dict[str, int]:
+    def seed(self, package: str | Path | None = None, *, locate: bool = True) -> dict[str, int]:
         """(Re-)seed the bundled rows from a data package, in one transaction.
 
         Bundled rows are inserted or updated; bundled rows the package no
         longer has are removed. Imported rows and the user's own data are
         kept. A broken package raises :class:`~network._errors.DataError`
         before anything is written.
+
+        With ``locate``, organisations without a location are then located
+        offline (see :mod:`network.locations`).
 
         Returns
         -------
@@ -283,6 +286,10 @@ class Workspace:
                 (_now(), meta.get("version", ""), meta.get("name", "")),
             )
             self._bump(conn)
+        if locate:
+            from .locations import locate_workspace
+
+            locate_workspace(self)
         return counts
 
     @staticmethod
@@ -363,6 +370,8 @@ class Workspace:
             "LEFT JOIN location_corrections c ON c.organisation_id = o.id ORDER BY o.name",
             self._conn,
         )
+        for col in ("lat", "lon", "c_lat", "c_lon"):
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         fixed = frame["c_lat"].notna()
         frame.loc[fixed, "lat"] = frame.loc[fixed, "c_lat"]
         frame.loc[fixed, "lon"] = frame.loc[fixed, "c_lon"]

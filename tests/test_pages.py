@@ -14,10 +14,10 @@ def _page_script(page_name: str) -> None:
 
     import streamlit as st
 
-    from pages import _state
+    from views import _state
 
     module_name, func_name = page_name.split(":")
-    func = getattr(importlib.import_module(f"pages.{module_name}"), func_name)
+    func = getattr(importlib.import_module(f"views.{module_name}"), func_name)
     _state.register_pages([st.Page(func, title="x", url_path=module_name)])
     if _state.open_or_explain():
         _state.sidebar_filters()

@@ -9,7 +9,7 @@ import streamlit as st
 from network import settings
 from network.graph import METRICS, ego_network, to_networkx
 from network.plot import network_figure, network_layout
-from pages import _state
+from views import _state
 
 COLOUR_BY = {"community": "Community (Louvain)", "country": "Country", "type": "Type"}
 

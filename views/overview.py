@@ -8,7 +8,7 @@ import streamlit as st
 from network.info import network_info
 from network.package import package_metadata
 from network.plot import bar_figure, projects_per_year, projects_per_year_figure
-from pages import _state
+from views import _state
 
 
 def overview_page() -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from network.model import country_name, split_list
-from pages import _state
+from views import _state
 
 
 def organisation_page() -> None:
