@@ -1,7 +1,8 @@
 """North Sea Partner Explorer: the Streamlit entry point.
 
 Run ``streamlit run app.py`` (optionally ``-- --workspace PATH``). This file
-only routes pages; each page lives in ``views/`` (not ``pages/``, which Streamlit would auto-route) and the logic in ``network/``.
+only routes pages; each page lives in ``views/`` (not ``pages/``, which
+Streamlit would route on its own) and the logic in ``network/``.
 """
 
 import streamlit as st

@@ -106,10 +106,10 @@ def test_organisation_profile_contacts_and_notes(app, workspace_path):
     assert "Energy Valley" in at.main.header[0].value
     at.text_input(key="new_contact_name").set_value("A. Tester")
     at.text_input(key="new_contact_email").set_value("tester@example.org")
-    [b for b in at.form_submit_button if b.label == "Add contact"][0].click().run()
+    next(b for b in at.form_submit_button if b.label == "Add contact").click().run()
     assert not at.exception
     at.text_area(key="new_note_text").set_value("Strong in hydrogen")
-    [b for b in at.form_submit_button if b.label == "Add note"][0].click().run()
+    next(b for b in at.form_submit_button if b.label == "Add note").click().run()
     from network.store import Workspace
 
     with Workspace(workspace_path) as ws:

@@ -79,7 +79,10 @@ def within_distance(orgs: pd.DataFrame) -> pd.DataFrame:
     if c.get("lat") is None:
         st.info("The centre organisation has no location yet.")
         return orgs
-    dist = [distance_km((c["lat"], c["lon"]), (la, lo)) for la, lo in zip(orgs["lat"], orgs["lon"])]
+    centre_point = (c["lat"], c["lon"])
+    dist = [
+        distance_km(centre_point, (la, lo)) for la, lo in zip(orgs["lat"], orgs["lon"], strict=True)
+    ]
     return orgs.assign(distance_km=dist).loc[lambda f: f["distance_km"] <= km]
 
 

@@ -137,22 +137,20 @@ def my_contacts(org_id: str) -> None:
     if contacts.empty:
         st.caption("You have no contact at this organisation yet.")
     for row in contacts.itertuples():
-        with st.expander(f"{row.name}" + (f" — {row.role}" if row.role else "")):
-            with st.form(f"contact_{row.id}"):
-                name = st.text_input("Name", row.name)
-                role = st.text_input("Role", row.role or "")
-                email = st.text_input("E-mail", row.email or "")
-                phone = st.text_input("Phone", row.phone or "")
-                note = st.text_area("Note", row.note or "")
-                save, delete = st.columns(2)
-                if save.form_submit_button("Save"):
-                    ws.update_contact(
-                        row.id, name=name, role=role, email=email, phone=phone, note=note
-                    )
-                    st.rerun()
-                if delete.form_submit_button("Delete"):
-                    ws.delete_contact(row.id)
-                    st.rerun()
+        title = f"{row.name}" + (f" — {row.role}" if row.role else "")
+        with st.expander(title), st.form(f"contact_{row.id}"):
+            name = st.text_input("Name", row.name)
+            role = st.text_input("Role", row.role or "")
+            email = st.text_input("E-mail", row.email or "")
+            phone = st.text_input("Phone", row.phone or "")
+            note = st.text_area("Note", row.note or "")
+            save, delete = st.columns(2)
+            if save.form_submit_button("Save"):
+                ws.update_contact(row.id, name=name, role=role, email=email, phone=phone, note=note)
+                st.rerun()
+            if delete.form_submit_button("Delete"):
+                ws.delete_contact(row.id)
+                st.rerun()
     with st.form("add_contact", clear_on_submit=True):
         st.markdown("**Add a contact**")
         cols = st.columns(4)
