@@ -94,6 +94,26 @@ MIGRATIONS: tuple[str, ...] = (
         note TEXT, created_at TEXT
     );
     """,
+    # 2 -> 3: imports, traceable source records, entity-resolution merges
+    """
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY, origin TEXT NOT NULL, format TEXT NOT NULL, files TEXT,
+        fingerprint TEXT, imported_at TEXT, report TEXT
+    );
+    CREATE INDEX imports_fingerprint ON imports (fingerprint);
+    CREATE TABLE source_records (
+        import_id INTEGER NOT NULL REFERENCES imports (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL, source_key TEXT NOT NULL, organisation_id TEXT, project_id TEXT,
+        raw TEXT, PRIMARY KEY (import_id, kind, source_key)
+    );
+    CREATE INDEX source_records_org ON source_records (organisation_id);
+    CREATE TABLE merges (
+        id INTEGER PRIMARY KEY, kept_id TEXT NOT NULL, merged_id TEXT NOT NULL, score REAL,
+        method TEXT, status TEXT NOT NULL DEFAULT 'pending', snapshot TEXT, created_at TEXT,
+        decided_at TEXT
+    );
+    CREATE INDEX merges_status ON merges (status);
+    """,
 )
 SCHEMA_VERSION: int = len(MIGRATIONS)
 
