@@ -22,9 +22,9 @@ import plotly.graph_objects as go
 
 __all__ = [
     "PALETTE",
+    "bar_figure",
     "colour_map",
     "network_figure",
-    "bar_figure",
     "network_layout",
     "projects_per_year",
     "projects_per_year_figure",

@@ -131,3 +131,20 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose(page, widget_label: str, text: str, *, testid: str = "stSelectbox") -> None:
+    """Pick an option in a streamlit selectbox/multiselect by typing part of it."""
+    box = page.locator(f"[data-testid='{testid}']").filter(has_text=widget_label).first
+    box.locator("input").click()
+    page.keyboard.type(text, delay=20)
+    option = page.locator("[role='option']").filter(has_text=text).first
+    option.wait_for(timeout=15_000)
+    option.click()
+    wait_for_app(page)
+
+
+def go_to(page, title: str) -> None:
+    """Click a page in the sidebar navigation."""
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first.click()
+    wait_for_app(page)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from network import settings
+from network.graph import ego_network
 from network.model import country_name, split_list
+from network.plot import network_figure, network_layout
 from views import _state
 
 
@@ -28,6 +31,7 @@ def organisation_page() -> None:
         metrics_of(org_id)
         location_of(org)
         contact_points_of(org_id)
+    ego_network_of(org_id)
     st.divider()
     my_contacts(org_id)
     my_notes(org_id)
@@ -87,6 +91,28 @@ def partners_of(org_id: str) -> None:
     partners["country"] = orgs.reindex(partners["organisation_id"])["country"].to_numpy()
     st.dataframe(
         partners[["name", "country", "joint_projects", "last_joint_year"]], hide_index=True
+    )
+
+
+def ego_network_of(org_id: str) -> None:
+    st.subheader("Ego network")
+    g = _state.graph()
+    if org_id not in g:
+        st.caption("No partners within the current filters.")
+        return
+    graph = ego_network(g, org_id, depth=1, max_nodes=settings.max_network_nodes)
+    nodes = _state.metrics()
+    nodes = nodes[nodes["organisation_id"].isin(list(graph.nodes()))].assign(
+        id=lambda f: f["organisation_id"]
+    )
+    fig = network_figure(
+        graph, network_layout(graph), nodes, size_by="degree", colour_by="country",
+        highlight=org_id,
+    )  # fmt: skip
+    fig.update_layout(height=420)
+    st.plotly_chart(fig, key="org_ego", theme=None)
+    st.caption(
+        f"{graph.number_of_nodes() - 1} partners; the Network page shows depth 2 and more options."
     )
 
 

@@ -1,0 +1,94 @@
+"""End-to-end flows in Chromium (the dashboard issue); screenshots kept as artifacts."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.browser import AppServer, choose, go_to, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_flow1_pick_organisation_profile_and_ego_network(app_server, page):
+    page.goto(f"{app_server.url}/organisation")
+    wait_for_app(page)
+    choose(page, "Organisation", "Energy Valley")
+    page.get_by_role("heading", name="Stichting Energy Valley").wait_for()
+    page.get_by_role("heading", name="Ego network").wait_for()
+    ego = page.locator(".js-plotly-plot").last
+    ego.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .scatterlayer .point').length > 3"
+    )
+    assert "org=" in page.url
+    screenshot(page, "flow1-organisation")
+    go_to(page, "Network")
+    page.get_by_text("Ego network").first.click()
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .scatterlayer .point').length > 3"
+    )
+    screenshot(page, "flow1-ego-network")
+
+
+def test_flow3_filters_live_in_a_permalink(app_server, page, chromium):
+    page.goto(app_server.url)
+    wait_for_app(page)
+    choose(page, "Countries", "NL", testid="stMultiSelect")
+    choose(page, "Organisation types", "cluster", testid="stMultiSelect")
+    page.wait_for_function("() => location.search.includes('type=cluster')")
+    params = parse_qs(urlparse(page.url).query)
+    assert params["country"] == ["NL"] and params["type"] == ["cluster"]
+    first = page.locator("[data-testid='stMetric']").first.inner_text()
+    link = page.url
+    other = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        fresh = other.new_page()
+        fresh.goto(link)
+        wait_for_app(fresh)
+        assert fresh.locator("[data-testid='stMetric']").first.inner_text() == first
+        chips = fresh.locator("[data-testid='stMultiSelect']").filter(has_text="Countries")
+        assert "NL" in chips.inner_text()
+        screenshot(fresh, "flow3-permalink")
+    finally:
+        other.close()
+
+
+def test_flow4_contact_and_note_survive_a_restart(tmp_path, chromium):
+    from tests.browser import guard_network
+
+    server = AppServer(tmp_path / "workspace.sqlite").start()
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    blocked = guard_network(context)
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/organisation")
+        wait_for_app(page)
+        choose(page, "Organisation", "Energy Valley")
+        form = page.locator("[data-testid='stForm']").filter(has_text="Add a contact")
+        form.get_by_label("Name").fill("Test Person")
+        form.get_by_label("E-mail").fill("test.person@example.org")
+        form.get_by_role("button", name="Add contact").click()
+        wait_for_app(page)
+        note = page.locator("[data-testid='stForm']").filter(has_text="New note")
+        note.get_by_label("New note").fill("Met them in Esbjerg")
+        note.get_by_role("button", name="Add note").click()
+        wait_for_app(page)
+        page.get_by_text("Met them in Esbjerg").first.wait_for()
+        page.get_by_text("Test Person").first.wait_for()
+        screenshot(page, "flow4-before-restart")
+        link = page.url
+        assert "org=" in link
+        server.stop()
+        server.start()
+        page.goto(link)
+        wait_for_app(page)
+        page.get_by_text("Test Person").first.wait_for()
+        page.get_by_text("Met them in Esbjerg").first.wait_for()
+        screenshot(page, "flow4-after-restart")
+    finally:
+        context.close()
+        server.stop()
+    assert blocked == []
