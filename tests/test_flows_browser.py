@@ -33,6 +33,16 @@ def test_flow1_pick_organisation_profile_and_ego_network(app_server, page):
     screenshot(page, "flow1-ego-network")
 
 
+def _metrics(page) -> list[str]:
+    """The five headline metrics, once the page has settled."""
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stMetric\"]').length === 5"
+    )
+    wait_for_app(page)
+    texts = page.locator("[data-testid='stMetric']").all_inner_texts()
+    return [" ".join(t.split()) for t in texts]
+
+
 def test_flow3_filters_live_in_a_permalink(app_server, page, chromium):
     page.goto(app_server.url)
     wait_for_app(page)
@@ -41,14 +51,17 @@ def test_flow3_filters_live_in_a_permalink(app_server, page, chromium):
     page.wait_for_function("() => location.search.includes('type=cluster')")
     params = parse_qs(urlparse(page.url).query)
     assert params["country"] == ["NL"] and params["type"] == ["cluster"]
-    first = page.locator("[data-testid='stMetric']").first.inner_text()
+    first = _metrics(page)
     link = page.url
+    shared = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+    assert "country=NL" in shared and "type=cluster" in shared
     other = chromium.new_context(viewport={"width": 1400, "height": 1000})
     try:
         fresh = other.new_page()
         fresh.goto(link)
         wait_for_app(fresh)
-        assert fresh.locator("[data-testid='stMetric']").first.inner_text() == first
+        assert _metrics(fresh) == first
+        assert first[0].startswith("Organisations") and first[3].endswith("1")
         chips = fresh.locator("[data-testid='stMultiSelect']").filter(has_text="Countries")
         assert "NL" in chips.inner_text()
         screenshot(fresh, "flow3-permalink")

@@ -312,3 +312,17 @@ def sync_query_params(page: str) -> None:
     wanted = {key: value if isinstance(value, list) else [value] for key, value in params.items()}
     if current != wanted:
         st.query_params.from_dict(params)
+    share_link(page, params)
+
+
+def share_link(page: str, params: dict[str, object]) -> None:
+    """The permalink of this view, with a copy button (st.code has one)."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0].rstrip("/")
+    root = base.rsplit("/", 1)[0] if base.endswith(f"/{page}") else base
+    query = urlencode(params, doseq=True)
+    link = f"{root}/{page}" + (f"?{query}" if query else "")
+    with st.sidebar:
+        st.caption("Link to this view (copy to share or bookmark):")
+        st.code(link, language=None, wrap_lines=True)

@@ -29,6 +29,9 @@ def overview_page() -> None:
     with left:
         st.subheader("Projects per year, by programme")
         st.plotly_chart(projects_per_year_figure(projects), key="per_year")
+        undated = int(pd.to_datetime(projects["start_date"], errors="coerce").isna().sum())
+        if undated:
+            st.caption(f"{undated} project(s) without a start date on their source page.")
         with st.expander("Projects per year as a table"):
             st.dataframe(projects_per_year(projects), hide_index=True)
     with right:
