@@ -46,6 +46,7 @@ class AppServer:
     """A streamlit server running app.py on a temp workspace."""
 
     workspace: Path
+    script: Path = ROOT / "app.py"
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     log: Path | None = None
@@ -58,7 +59,7 @@ class AppServer:
         self.log = self.workspace.parent / f"streamlit-{self.port}.log"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         cmd = [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(self.script),
             "--server.port", str(self.port), "--server.headless", "true",
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
             "--", "--workspace", str(self.workspace),

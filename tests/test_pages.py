@@ -115,3 +115,11 @@ def test_organisation_profile_contacts_and_notes(app, workspace_path):
     with Workspace(workspace_path) as ws:
         assert ws.contacts(ev)["email"].tolist() == ["tester@example.org"]
         assert ws.notes(ev)["text"].tolist() == ["Strong in hydrogen"]
+
+
+def test_broken_workspace_gives_a_clear_message_not_a_traceback(app, workspace_path):
+    workspace_path.write_bytes(b"not a database at all " * 200)
+    at = app("overview:overview_page")
+    assert not at.exception
+    assert "could not be opened" in at.error[0].value
+    assert any("Ways out" in m.value for m in at.markdown)
