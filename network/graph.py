@@ -46,6 +46,7 @@ __all__ = [
     "filter_participations",
     "metrics_frame",
     "pagerank",
+    "subgraph_metrics",
     "to_networkx",
     "weighted_degree",
 ]
@@ -355,9 +356,17 @@ def communities(g: CollabGraph, *, seed: int = 0, resolution: float = 1.0) -> np
     return np.array([label[o] for o in g.org_ids])
 
 
-def metrics_frame(g: CollabGraph, *, exact_betweenness_limit: int = 3000) -> pd.DataFrame:
-    """A frame of all metrics per organisation (betweenness sampled on large graphs)."""
-    k = None if g.n_organisations <= exact_betweenness_limit else 200
+def metrics_frame(g: CollabGraph, *, exact_limit: int = 3000) -> pd.DataFrame:
+    """A frame of metrics per organisation.
+
+    Degree, weighted degree and PageRank are computed on the whole graph at
+    any size (sparse matrices). Betweenness and Louvain communities need
+    networkx; above ``exact_limit`` organisations they are left empty (NaN)
+    so that a large workspace stays fast: compute them on the subgraph you
+    show with :func:`subgraph_metrics`.
+    """
+    small = g.n_organisations <= exact_limit
+    nan = np.full(g.n_organisations, np.nan)
     return pd.DataFrame(
         {
             "organisation_id": g.org_ids,
@@ -365,8 +374,30 @@ def metrics_frame(g: CollabGraph, *, exact_betweenness_limit: int = 3000) -> pd.
             "degree": degree(g),
             "weighted_degree": weighted_degree(g),
             "pagerank": pagerank(g),
-            "betweenness": betweenness(g, k=k),
-            "community": communities(g),
+            "betweenness": betweenness(g) if small else nan,
+            "community": communities(g) if small else nan,
+        }
+    )
+
+
+def subgraph_metrics(graph: nx.Graph, *, seed: int = 0) -> pd.DataFrame:
+    """Betweenness and Louvain community of the nodes of a (small) networkx graph.
+
+    Examples
+    --------
+    >>> subgraph_metrics(nx.path_graph(3))["betweenness"].tolist()
+    [0.0, 1.0, 0.0]
+    """
+    between = nx.betweenness_centrality(graph)
+    groups = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    groups = sorted(groups, key=lambda c: (-len(c), min(map(str, c))))
+    label = {node: i for i, group in enumerate(groups) for node in group}
+    nodes = list(graph.nodes())
+    return pd.DataFrame(
+        {
+            "organisation_id": nodes,
+            "betweenness": [between[n] for n in nodes],
+            "community": [label[n] for n in nodes],
         }
     )
 

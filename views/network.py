@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from network import settings
-from network.graph import METRICS, ego_network, to_networkx
+from network.graph import METRICS, ego_network, subgraph_metrics, to_networkx
 from network.plot import network_figure, network_layout
 from views import _state
 
@@ -59,10 +59,11 @@ def network_controls() -> tuple[str, str, str]:
 def whole_network(g, metrics: pd.DataFrame, size_by: str) -> nx.Graph:
     limit = settings.max_network_nodes
     if g.n_organisations > limit:
-        top = metrics.nlargest(limit, size_by)["organisation_id"]
+        rank_by = size_by if metrics[size_by].notna().all() else "pagerank"
+        top = metrics.nlargest(limit, rank_by)["organisation_id"]
         st.info(
             f"The network has {g.n_organisations:,} organisations; showing the top {limit} by "
-            f"{METRICS[size_by].lower()}. Narrow the filters or use the ego network to see others."
+            f"{METRICS[rank_by].lower()}. Narrow the filters or use the ego network to see others."
         )
         return to_networkx(g, top)
     return to_networkx(g)
@@ -70,6 +71,12 @@ def whole_network(g, metrics: pd.DataFrame, size_by: str) -> nx.Graph:
 
 def draw(graph: nx.Graph, metrics: pd.DataFrame, size_by, colour_by, highlight) -> None:
     nodes = metrics[metrics["organisation_id"].isin(list(graph.nodes()))].copy()
+    if nodes["community"].isna().any() or nodes["betweenness"].isna().any():
+        # a large network: these two are computed on the part that is shown
+        local = subgraph_metrics(graph).set_index("organisation_id")
+        nodes["betweenness"] = local["betweenness"].reindex(nodes["organisation_id"]).to_numpy()
+        nodes["community"] = local["community"].reindex(nodes["organisation_id"]).to_numpy()
+        st.caption("Betweenness and communities are computed on the organisations shown.")
     nodes["id"] = nodes["organisation_id"]
     nodes["community"] = "community " + nodes["community"].astype(str)
     edges = tuple(sorted((u, v, d["weight"]) for u, v, d in graph.edges(data=True)))

@@ -59,7 +59,7 @@ def headline_numbers(orgs: pd.DataFrame, projects: pd.DataFrame, parts: pd.DataF
 def most_central_organisations() -> None:
     st.subheader("Most central organisations")
     metrics = _state.metrics()
-    top = metrics.sort_values("pagerank", ascending=False).head(15)
+    top = metrics.nlargest(15, "pagerank")
     st.dataframe(
         top[["name", "country", "type", "projects", "degree", "pagerank", "betweenness"]],
         hide_index=True,
