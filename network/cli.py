@@ -83,6 +83,24 @@ def _cmd_geocode(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_cli
+    from .store import Workspace
+
+    with Workspace(args.workspace) as ws:
+        result = export_cli(
+            ws,
+            format=args.format,
+            out=args.out,
+            countries=args.countries,
+            org=args.org,
+            depth=args.depth,
+            shortlist=args.shortlist,
+        )
+    _print(result, as_json=args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -112,6 +130,19 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("--json", action="store_true", help="print one JSON object")
     _workspace_arg(geocode)
     geocode.set_defaults(func=_cmd_geocode)
+
+    export = sub.add_parser("export", help="export contacts or the network to a file")
+    export.add_argument(
+        "--format", required=True, choices=["csv", "xlsx", "vcf", "gexf", "graphml"]
+    )
+    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--countries", metavar="NL,DE", help="only these countries")
+    export.add_argument("--org", metavar="ORG", help="the ego network of ORG (id or name)")
+    export.add_argument("--depth", type=int, default=1, choices=[1, 2])
+    export.add_argument("--shortlist", metavar="NAME", help="the organisations of a shortlist")
+    export.add_argument("--json", action="store_true", help="print one JSON object")
+    _workspace_arg(export)
+    export.set_defaults(func=_cmd_export)
     return parser
 
 
@@ -126,6 +157,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         for match_id, name in exc.matches:
             print(f"  {match_id}\t{name}", file=sys.stderr)
         return 2
-    except (DataError, WorkspaceError, NotFoundError, ValueError) as exc:
+    except (DataError, WorkspaceError, NotFoundError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ from views import _downloads, _state
 WHAT = ("Filtered organisations", "A shortlist", "An ego network", "The whole network")
 _GRAPH_FORMATS = ("gexf", "graphml")
 _PREVIEW_ROWS = 200
+_LARGE = 5000  # organisations: XLSX, vCard and graph files take seconds to a minute
 
 
 @dataclass
@@ -75,6 +76,11 @@ def export_page() -> None:
         **options,
     )
     st.caption(data.attribution)
+    if len(data.ids) > _LARGE and fmt != "csv":
+        st.caption(
+            f"{len(data.ids):,} organisations: building this file can take a minute after the "
+            "click. CSV is the quickest."
+        )
     if fmt in _GRAPH_FORMATS:
         _graph_preview(data)
     else:
@@ -175,8 +181,7 @@ def _has_contact_point(table: pd.DataFrame) -> int:
 
 
 def _graph_preview(data) -> None:
-    if len(data.ids) > 5000:
-        st.caption(f"{len(data.ids):,} organisations; the file is built when you click.")
+    if len(data.ids) > _LARGE:
         return
     graph = export_graph(data)
     cols = st.columns(2)

@@ -10,6 +10,7 @@ from network.graph import ego_network
 from network.model import country_name, split_list
 from network.plot import network_figure, network_layout
 from views import _state
+from views._downloads import download_buttons
 
 
 def organisation_page() -> None:
@@ -113,6 +114,14 @@ def ego_network_of(org_id: str) -> None:
     st.plotly_chart(fig, key="org_ego", theme=None)
     st.caption(
         f"{graph.number_of_nodes() - 1} partners; the Network page shows depth 2 and more options."
+    )
+    download_buttons(
+        _state.workspace(),
+        list(graph.nodes()),
+        label="ego network",
+        key="org_download",
+        graph=graph,
+        reference=org_id,
     )
 
 

@@ -9,6 +9,7 @@ from network.info import network_info
 from network.package import package_metadata
 from network.plot import bar_figure, projects_per_year, projects_per_year_figure
 from views import _state
+from views._downloads import download_buttons
 
 
 def overview_page() -> None:
@@ -81,6 +82,9 @@ def organisations_table(orgs: pd.DataFrame) -> None:
     if shown.empty:
         st.info(f"No organisation matches {query!r}.")
         return
+    download_buttons(
+        _state.workspace(), shown["id"], label="organisations", key="overview_download"
+    )
     event = st.dataframe(
         shown[["name", "type", "country", "city", "esca_label", "website", "source_url"]],
         hide_index=True,
