@@ -105,3 +105,33 @@ def test_flow4_contact_and_note_survive_a_restart(tmp_path, chromium):
         context.close()
         server.stop()
     assert blocked == []
+
+
+def test_flow2_find_partners_shortlist_and_consortium_check(app_server, page):
+    page.goto(f"{app_server.url}/find-partners")
+    wait_for_app(page)
+    choose(page, "Organisation", "Energy Valley")
+    page.get_by_text("Choose suggestions for the shortlist").wait_for()
+    box = page.locator("[data-testid='stMultiSelect']").filter(has_text="Choose suggestions")
+    names = []
+    for _ in range(2):
+        box.locator("input").click()
+        option = page.locator("[role='option']").filter(has_text="(").first
+        names.append(option.inner_text().strip())
+        option.click()
+        page.keyboard.press("Escape")
+        wait_for_app(page)
+    screenshot(page, "flow2-chosen")
+    page.get_by_role("button", name="Add to the shortlist").click()
+    wait_for_app(page)
+    screenshot(page, "flow2-find-partners")
+    page.get_by_role("button", name="Open the consortium check").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Check").wait_for()
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert all("(" in n for n in names), names
+    for name in names:  # "Name (CC)": the consortium check lists each country
+        country = name.rsplit("(", 1)[1].rstrip(")")
+        assert name.rsplit(" (", 1)[0] in text
+        assert country in text
+    screenshot(page, "flow2-consortium")

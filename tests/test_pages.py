@@ -123,3 +123,29 @@ def test_broken_workspace_gives_a_clear_message_not_a_traceback(app, workspace_p
     assert not at.exception
     assert "could not be opened" in at.error[0].value
     assert any("Ways out" in m.value for m in at.markdown)
+
+
+def test_find_partners_for_energy_valley(app, workspace_path):
+    ev = _energy_valley(workspace_path)
+    at = app("find_partners:find_partners_page", fp_org=ev)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) >= 5
+    assert table["why"].str.len().min() > 0
+    assert ev not in set(table.get("id", []))
+
+
+def test_consortium_check_lists_shortlist_countries(app, workspace_path):
+    from network.store import Workspace
+
+    with Workspace(workspace_path) as ws:
+        orgs = ws.organisations().set_index("id")
+        picks = [orgs.index[orgs["country"] == c][0] for c in ("NL", "DK")]
+        for org_id in picks:
+            ws.add_to_shortlist(org_id)
+        ws.set_lead(picks[0])
+    at = app("consortium:consortium_page")
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "NL Netherlands" in text and "DK Denmark" in text
+    assert at.selectbox(key="cons_programme").value == "interreg_north_sea_2021_2027"
