@@ -101,6 +101,60 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    from .export import resolve_org
+    from .store import Workspace
+    from .suggest import build_index, suggest
+
+    with Workspace(args.workspace) as ws:
+        org = resolve_org(ws, args.org)
+        orgs = ws.organisations().set_index("id")
+        parts = ws.participations().rename(
+            columns={"organisation_id": "org", "project_id": "project"}
+        )
+    parts = parts.join(orgs[["country", "type"]], on="org")
+    index = build_index(parts, orgs)
+    if org not in index.org_index:
+        msg = f"{orgs.loc[org, 'name']!r} has no project in the workspace to suggest from"
+        raise ValueError(msg)
+    result = suggest(index, org, top=args.top)
+    if args.json:
+        columns = ["id", "name", "country", "type", "city", "score", *index_parts(result), "why"]
+        records = result[columns].to_dict("records")
+        _print([{k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}
+                for r in records], as_json=True)  # fmt: skip
+    else:
+        print(f"Partners suggested for {orgs.loc[org, 'name']}:")
+        for rank, row in enumerate(result.itertuples(), start=1):
+            print(f"{rank:>3}. {row.name} ({row.country}) score {row.score:.2f}\n     {row.why}")
+    return 0
+
+
+def index_parts(result) -> list[str]:
+    """The part columns of a suggestion frame."""
+    return [c for c in ("network", "theme", "geography", "activity", "label") if c in result]
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_file, format_table
+
+    cutoffs = [int(c) for c in args.cutoffs.split(",")]
+    result = evaluate_file(
+        args.participations,
+        org_col=args.org_col,
+        project_col=args.project_col,
+        date_col=args.date_col,
+        cutoffs=cutoffs,
+        window=args.window,
+        json=True,
+    )
+    if args.json:
+        _print(result, as_json=True)
+    else:
+        print(format_table(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -143,6 +197,24 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--json", action="store_true", help="print one JSON object")
     _workspace_arg(export)
     export.set_defaults(func=_cmd_export)
+
+    sug = sub.add_parser("suggest", help="suggest partners for an organisation, with reasons")
+    sug.add_argument("org", metavar="ORG", help="id, name, or unambiguous part of a name")
+    sug.add_argument("--top", type=int, default=10)
+    sug.add_argument("--json", action="store_true", help="print a JSON list")
+    _workspace_arg(sug)
+    sug.set_defaults(func=_cmd_suggest)
+
+    ev = sub.add_parser("evaluate", help="backtest the suggestions on a participation file")
+    ev.add_argument("--participations", required=True, metavar="FILE")
+    ev.add_argument("--org-col", default="pic")
+    ev.add_argument("--project-col", default="rcn")
+    ev.add_argument("--date-col", default="start_date")
+    ev.add_argument("--cutoffs", default="2017,2018,2019", metavar="Y,Y,...")
+    ev.add_argument("--window", type=int, default=3)
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    _workspace_arg(ev)
+    ev.set_defaults(func=_cmd_evaluate)
     return parser
 
 

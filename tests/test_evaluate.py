@@ -16,16 +16,26 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 def _toy() -> pd.DataFrame:
     rows = [
-        ("a", "p1", "2015-02-01"), ("b", "p1", "2015-02-01"),
-        ("b", "p2", "2015-03-01"), ("c", "p2", "2015-03-01"),
-        ("a", "p3", "2016-01-01"), ("d", "p3", "2016-01-01"),
-        ("c", "p4", "2016-04-01"), ("e", "p4", "2016-04-01"),
-        ("a", "p5", "2018-01-01"), ("e", "p5", "2018-01-01"),  # new pair (a, e)
-        ("g", "p9", "2015-01-01"), ("h", "p9", "2015-01-01"),
-        ("g", "p10", "2016-01-01"), ("h", "p10", "2016-01-01"),
-        ("h", "p11", "2016-01-01"), ("i", "p11", "2016-01-01"),
-        ("g", "p12", "2019-06-01"), ("i", "p12", "2019-06-01"),  # new pair (g, i)
-        ("q", "p13", "2018-01-01"), ("a", "p13", "2018-01-01"),  # q unseen before 2017
+        ("a", "p1", "2015-02-01"),
+        ("b", "p1", "2015-02-01"),
+        ("b", "p2", "2015-03-01"),
+        ("c", "p2", "2015-03-01"),
+        ("a", "p3", "2016-01-01"),
+        ("d", "p3", "2016-01-01"),
+        ("c", "p4", "2016-04-01"),
+        ("e", "p4", "2016-04-01"),
+        ("a", "p5", "2018-01-01"),
+        ("e", "p5", "2018-01-01"),  # new pair (a, e)
+        ("g", "p9", "2015-01-01"),
+        ("h", "p9", "2015-01-01"),
+        ("g", "p10", "2016-01-01"),
+        ("h", "p10", "2016-01-01"),
+        ("h", "p11", "2016-01-01"),
+        ("i", "p11", "2016-01-01"),
+        ("g", "p12", "2019-06-01"),
+        ("i", "p12", "2019-06-01"),  # new pair (g, i)
+        ("q", "p13", "2018-01-01"),
+        ("a", "p13", "2018-01-01"),  # q unseen before 2017
     ]
     return pd.DataFrame(rows, columns=["pic", "rcn", "start_date"])
 
@@ -77,8 +87,14 @@ def _synthetic(seed: int = 1, n_orgs: int = 60, n_projects: int = 120) -> pd.Dat
         members = np.unique((centre + rng.integers(-6, 7, size)) % n_orgs)
         for m in members:
             rows.append(
-                (orgs[m], f"r{p}", f"{year}-0{1 + p % 9}-01", countries[m], types[m],
-                 ["SC3", "LEIT", "MSCA"][centre % 3])
+                (
+                    orgs[m],
+                    f"r{p}",
+                    f"{year}-0{1 + p % 9}-01",
+                    countries[m],
+                    types[m],
+                    ["SC3", "LEIT", "MSCA"][centre % 3],
+                )
             )
     return pd.DataFrame(
         rows, columns=["pic", "rcn", "start_date", "country", "type", "programme_part"]
@@ -102,7 +118,11 @@ def test_no_leakage_from_the_future() -> None:
     extra = pd.DataFrame(future, columns=base.columns)
     after = evaluate(
         pd.concat([base, extra], ignore_index=True),
-        cutoffs=[2017], window=2, methods=methods, n_boot=50, seed=3,
+        cutoffs=[2017],
+        window=2,
+        methods=methods,
+        n_boot=50,
+        seed=3,
     )
     assert after["n_orgs"] == before["n_orgs"]
     assert after["per_cutoff"] == before["per_cutoff"]
@@ -111,7 +131,11 @@ def test_no_leakage_from_the_future() -> None:
     leaked = extra.assign(start_date="2015-06-01")
     changed = evaluate(
         pd.concat([base, leaked], ignore_index=True),
-        cutoffs=[2017], window=2, methods=methods, n_boot=50, seed=3,
+        cutoffs=[2017],
+        window=2,
+        methods=methods,
+        n_boot=50,
+        seed=3,
     )
     assert changed["per_cutoff"] != before["per_cutoff"]
 
@@ -138,8 +162,13 @@ def test_evaluate_file_columns_and_errors(tmp_path: Path) -> None:
         path, index=False
     )
     res = evaluate_file(
-        path, org_col="org", project_col="proj", date_col="begin", cutoffs=[2017],
-        methods=["adamic_adar"], n_boot=0,
+        path,
+        org_col="org",
+        project_col="proj",
+        date_col="begin",
+        cutoffs=[2017],
+        methods=["adamic_adar"],
+        n_boot=0,
     )
     assert res["n_orgs"] == {"2017": 2}
     assert "table" in res
@@ -161,7 +190,10 @@ def test_real_file_slice() -> None:
     energy = set(pp.loc[pp["programme_part"] == "SC3", "rcn"])
     df = df[df["rcn"].isin(energy)]
     res = evaluate(
-        df, cutoffs=[2018], methods=["random", "adamic_adar", "ours"], n_boot=50,
+        df,
+        cutoffs=[2018],
+        methods=["random", "adamic_adar", "ours"],
+        n_boot=50,
         programme_parts=pp,
     )
     m = res["methods"]

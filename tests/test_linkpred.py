@@ -42,7 +42,13 @@ def _nx_scores(g: nx.Graph, method: str, pairs: list[tuple[int, int]]) -> list[f
 @pytest.mark.parametrize("name", sorted(GRAPHS))
 @pytest.mark.parametrize(
     "method",
-    ["common_neighbours", "jaccard", "adamic_adar", "resource_allocation", "preferential_attachment"],
+    [
+        "common_neighbours",
+        "jaccard",
+        "adamic_adar",
+        "resource_allocation",
+        "preferential_attachment",
+    ],
 )
 def test_unweighted_scores_equal_networkx(name: str, method: str) -> None:
     g = GRAPHS[name]
@@ -63,7 +69,12 @@ def test_single_row_matches_batch() -> None:
 
 def test_weighted_scores_reduce_to_unweighted_with_unit_weights() -> None:
     A = _adjacency(GRAPHS["karate"])
-    for method in ("common_neighbours", "resource_allocation", "jaccard", "preferential_attachment"):
+    for method in (
+        "common_neighbours",
+        "resource_allocation",
+        "jaccard",
+        "preferential_attachment",
+    ):
         assert link_scores(A, [0, 5], method, weights=A) == pytest.approx(
             link_scores(A, [0, 5], method)
         )
@@ -102,7 +113,14 @@ def test_incidence_and_decay() -> None:
         {
             "org": ["a", "b", "a", "c", "b", "c"],
             "project": ["p1", "p1", "p2", "p2", "p3", "p3"],
-            "start_date": ["2020-03-01", "2020-03-01", "2018-01-01", "2018-01-01", "2016-05-05", "2016-05-05"],
+            "start_date": [
+                "2020-03-01",
+                "2020-03-01",
+                "2018-01-01",
+                "2018-01-01",
+                "2016-05-05",
+                "2016-05-05",
+            ],
         }
     )
     inc = build_incidence(df, half_life=2.0, reference_year=2020)

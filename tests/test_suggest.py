@@ -31,10 +31,28 @@ def data() -> tuple[pd.DataFrame, pd.DataFrame]:
             "name": ["Uni U", "Alpha", "Beta", "Xeno", "Ypsilon", "Zeta", "Wave", "Nova"],
             "country": ["DK", "DE", "NL", "DK", "NO", "FR", "SE", "DK"],
             "type": ["HES", "PRC", "REC", "PRC", "PUB", "PRC", "OTH", "PRC"],
-            "city": ["Aarhus", "Hamburg", "Delft", "Esbjerg", "Bergen", "Paris", "Malmo", "Aalborg"],
+            "city": [
+                "Aarhus",
+                "Hamburg",
+                "Delft",
+                "Esbjerg",
+                "Bergen",
+                "Paris",
+                "Malmo",
+                "Aalborg",
+            ],
             "lat": [56.16, 53.55, 52.01, 55.48, 60.39, 48.86, 55.60, 57.05],
             "lon": [10.20, 9.99, 4.36, 8.46, 5.32, 2.35, 13.00, 9.92],
-            "sectors": ["energy", "energy", "energy;wind", "hydrogen", "", "food", "", "offshore wind"],
+            "sectors": [
+                "energy",
+                "energy",
+                "energy;wind",
+                "hydrogen",
+                "",
+                "food",
+                "",
+                "offshore wind",
+            ],
             "esca_label": ["", "", "", "gold", "", "", "", "silver"],
         },
         index=["u", "a", "b", "x", "y", "z", "w", "n"],
@@ -50,9 +68,7 @@ def index(data):
 
 def test_columns_and_parts_add_up(index) -> None:
     out = suggest(index, "u", top=5)
-    assert list(out.columns) == [
-        "id", "name", "country", "type", "city", "score", *PARTS, "why"
-    ]
+    assert list(out.columns) == ["id", "name", "country", "type", "city", "score", *PARTS, "why"]
     assert out["score"].to_numpy() == pytest.approx(out[list(PARTS)].sum(axis=1).to_numpy())
     assert list(out["score"]) == sorted(out["score"], reverse=True)
 
@@ -118,10 +134,14 @@ def test_profile_city_lookup_offline(index) -> None:
 
 def test_weights_and_reference_year(index) -> None:
     only_label = suggest(index, "u", weights={"label": 1.0}, top=2)
-    assert only_label["id"].tolist() == ["n", "x"] or only_label["id"].tolist()[0] == "x"
+    assert only_label["id"].tolist() == ["x", "n"]  # gold before silver
     assert (only_label[["network", "theme", "geography", "activity"]] == 0).all().all()
+    now = suggest(index, "u", top=10).set_index("id")
+    assert "2 projects since 2019" in now.loc["x", "why"]
     later = suggest(index, "u", reference_year=2030, top=10).set_index("id")
-    assert "since 2028" not in " ".join(later["why"])  # no projects in 2028-2030
+    assert not any("since" in why for why in later["why"])  # no projects in 2028-2030
+    assert (later["activity"] <= now.loc[later.index, "activity"]).all()
+    assert later.loc["x", "activity"] < now.loc["x", "activity"]
     assert set(DEFAULT_WEIGHTS) == set(PARTS)
 
 

@@ -1,7 +1,340 @@
-"""Placeholder while the page is built."""
+"""Data: bring your own data (CORDIS, keep.eu, any table), and review possible duplicates."""
 
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
+
+from network import settings
+from network._errors import DataError
+from network.importers import (
+    TABLE_FIELDS,
+    ImportReport,
+    detect_format,
+    guess_mapping,
+    import_files,
+    import_history,
+    preview_files,
+)
+from network.resolve import confirm_merge, list_merges, pending_merges, reject_merge, undo_merge
+from views import _state
+
+FORMAT_LABELS = {
+    "auto": "Detect automatically",
+    "cordis": "CORDIS bulk download (project.csv + organization.csv, or the .zip)",
+    "keep": "keep.eu search export (.xlsx)",
+    "table": "Any table (CSV, XLSX, JSON) with a column mapping",
+}
+_NONE = "—"
+_SHOWN_MERGES = 30
 
 
 def data_page() -> None:
-    st.title("data")
+    st.title("Data")
+    st.caption(
+        "Bring your own data: a CORDIS bulk download, a keep.eu export or any partner list. "
+        "An import adds to the workspace and never changes the bundled data or your own "
+        "contacts and notes; it is written completely or not at all."
+    )
+    importing, duplicates, history = st.tabs(["Import", "Possible duplicates", "Import history"])
+    with importing:
+        import_section()
+    with duplicates:
+        merges_section()
+    with history:
+        history_section()
+
+
+# -- import ----------------------------------------------------------------------------------
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^\w.\- ]+", "_", Path(name).name).strip() or "upload"
+
+
+def _saved_uploads(uploads: list) -> list[Path] | None:
+    """Write the uploaded files to a temporary folder (once per set of uploads)."""
+    too_big = [u for u in uploads if u.size > settings.max_import_bytes]
+    if too_big:
+        u = too_big[0]
+        st.error(
+            f"**{u.name}** is {u.size / 1e6:.1f} MB, larger than the import limit of "
+            f"{settings.max_import_bytes / 1e6:.0f} MB. Split the file, or import it with "
+            "`python -m network import` after raising `network.settings.max_import_bytes`."
+        )
+        return None
+    key = tuple((u.name, u.size, u.file_id) for u in uploads)
+    saved = st.session_state.get("data_saved")
+    if saved and saved[0] == key:
+        return [Path(p) for p in saved[1]]
+    folder = Path(tempfile.mkdtemp(prefix="nspe-import-"))
+    paths = []
+    for upload in uploads:
+        path = folder / _safe_name(upload.name)
+        path.write_bytes(upload.getvalue())
+        paths.append(path)
+    st.session_state["data_saved"] = (key, [str(p) for p in paths])
+    st.session_state.pop("data_report", None)
+    return paths
+
+
+def import_section() -> None:
+    uploads = st.file_uploader(
+        "Files to import",
+        accept_multiple_files=True,
+        type=["csv", "tsv", "txt", "zip", "xlsx", "json"],
+        key="data_upload",
+        help="CORDIS: project.csv and organization.csv together, or the official .zip. "
+        "keep.eu: the .xlsx search export. Anything else: a CSV, XLSX or JSON table.",
+    )
+    if not uploads:
+        st.info(
+            "Upload files to import. Supported: the **CORDIS** bulk download for Horizon 2020 "
+            "and Horizon Europe, a **keep.eu** search export, and **any table** of "
+            "organisations (and their projects) whose columns you map to ours."
+        )
+        show_report()
+        return
+    paths = _saved_uploads(uploads)
+    if paths is None:
+        return
+    try:
+        detected = detect_format(paths)
+    except DataError as exc:
+        st.error(f"These files cannot be read: {exc}")
+        return
+    fmt = st.selectbox(
+        "Format",
+        list(FORMAT_LABELS),
+        format_func=lambda f: (
+            FORMAT_LABELS[f] + (f" (these look like: {detected})" if f == "auto" else "")
+        ),
+        key="data_format",
+    )
+    effective = detected if fmt == "auto" else fmt
+    previews = preview(paths, effective)
+    if previews is None:
+        return
+    mapping = None
+    if effective == "table":
+        columns = list(dict.fromkeys(c for frame in previews.values() for c in frame.columns))
+        mapping = mapping_editor(columns)
+    name = st.text_input(
+        "Name of this import",
+        value=Path(paths[0]).stem if len(paths) == 1 else Path(paths[0]).stem + "+",
+        key="data_name",
+        help="Rows are marked with the origin import:<format>:<name>.",
+    )
+    check, run = st.columns(2)
+    dry_run = check.button(
+        "Check only (write nothing)", icon=":material/fact_check:", key="data_check"
+    )
+    go = run.button("Import", type="primary", icon=":material/upload:", key="data_import")
+    if dry_run or go:
+        run_import(paths, effective, mapping, name, dry_run=dry_run)
+    show_report()
+
+
+def preview(paths: list[Path], fmt: str) -> dict[str, pd.DataFrame] | None:
+    try:
+        previews = preview_files(paths, format=fmt, rows=10)
+    except DataError as exc:
+        st.error(f"These files cannot be read as {fmt}: {exc}")
+        return None
+    except Exception as exc:  # never a traceback for a file
+        st.error(f"These files cannot be read as {fmt}: {type(exc).__name__}: {exc}")
+        return None
+    with st.expander("Preview (first rows)", expanded=fmt == "table"):
+        for label, frame in previews.items():
+            st.caption(label)
+            st.dataframe(frame, hide_index=True)
+    return previews
+
+
+def mapping_editor(columns: list[str]) -> dict:
+    """Selectboxes mapping our fields to the file's columns; load and save the mapping."""
+    st.subheader("Which column holds what?")
+    loaded = st.file_uploader("Load a saved mapping (JSON)", type=["json"], key="data_mapping")
+    chosen: dict[str, str] = guess_mapping(columns)
+    dayfirst = True
+    if loaded is not None:
+        try:
+            raw = json.loads(loaded.getvalue().decode("utf-8-sig"))
+            given = raw.get("columns", raw) if isinstance(raw, dict) else {}
+            chosen = {k: v for k, v in given.items() if k in TABLE_FIELDS and v in columns}
+            dayfirst = bool(raw.get("dayfirst", True)) if isinstance(raw, dict) else True
+        except (ValueError, AttributeError) as exc:
+            st.error(f"The mapping file is not valid JSON: {exc}")
+    options = [_NONE, *columns]
+    mapping: dict[str, str] = {}
+    grid = st.columns(3)
+    for i, (field, meaning) in enumerate(TABLE_FIELDS.items()):
+        current = chosen.get(field)
+        value = grid[i % 3].selectbox(
+            field,
+            options,
+            index=options.index(current) if current in options else 0,
+            key=f"data_map_{field}",
+            help=meaning,
+        )
+        if value != _NONE:
+            mapping[field] = value
+    dayfirst = st.checkbox(
+        "Dates are written day first (01/05/2019 is 1 May 2019)",
+        value=dayfirst,
+        key="data_dayfirst",
+    )
+    full = {"columns": mapping, "dayfirst": dayfirst}
+    st.download_button(
+        "Save this mapping (JSON)",
+        json.dumps(full, indent=2, ensure_ascii=False),
+        file_name="mapping.json",
+        mime="application/json",
+        key="data_mapping_save",
+    )
+    missing = [f for f in ("name", "country") if f not in mapping]
+    if missing:
+        st.warning(f"Choose the column(s) for {', '.join(missing)} before importing.")
+    return full
+
+
+def run_import(paths: list[Path], fmt: str, mapping: dict | None, name: str, *, dry_run: bool):
+    ws = _state.workspace()
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+    try:
+        report = import_files(
+            ws,
+            paths,
+            format=fmt,
+            mapping=mapping,
+            progress=progress,
+            name=name.strip() or None,
+            dry_run=dry_run,
+        )
+    except DataError as exc:
+        bar.empty()
+        st.error(f"**Nothing was imported.** {exc}")
+        where = {k: getattr(exc, k) for k in ("file", "row", "column", "value")}
+        if any(v is not None for v in where.values()):
+            st.caption(" · ".join(f"{k}: {v}" for k, v in where.items() if v is not None))
+        return
+    except Exception as exc:  # a message, never a traceback
+        bar.empty()
+        st.error(f"**Nothing was imported.** The import failed: {type(exc).__name__}: {exc}")
+        return
+    st.session_state["data_report"] = report.as_dict()
+    if report.status == "imported":
+        st.toast(f"Imported: {report.added['organisations']:,} new organisations")
+
+
+def show_report() -> None:
+    data = st.session_state.get("data_report")
+    if not data:
+        return
+    report = ImportReport(**data)
+    st.subheader("Report")
+    status = {"imported": st.success, "dry run": st.info, "already imported": st.info}
+    status.get(report.status, st.info)(
+        f"**{report.status.capitalize()}** — {report.origin} ({report.seconds:.1f} s)"
+        + (" — nothing was written" if report.status == "dry run" else "")
+    )
+    counts = pd.DataFrame(
+        {
+            "added": report.added,
+            "updated": report.updated,
+            "merged": report.merged,
+            "skipped": report.skipped,
+        }
+    )
+    st.dataframe(counts, key="data_counts")
+    if report.reasons:
+        reasons = pd.DataFrame(report.reasons)
+        reasons["examples"] = reasons["examples"].map(lambda e: "; ".join(e))
+        st.dataframe(reasons, hide_index=True, key="data_reasons")
+    for warning in report.warnings:
+        st.warning(warning)
+    if report.flagged_count:
+        st.warning(
+            f"{report.flagged_count:,} cell(s) began like a spreadsheet formula (= + - @). "
+            "They were stored as text with a leading ' so that no spreadsheet runs them."
+        )
+        st.dataframe(pd.DataFrame(report.flagged), hide_index=True, key="data_flagged")
+    if report.pending_merges:
+        st.info(
+            f"{report.pending_merges:,} possible duplicate(s) to review in **Possible duplicates**."
+        )
+
+
+# -- merges ----------------------------------------------------------------------------------
+def _label(name: object, city: object, country: object) -> str:
+    where = ", ".join(str(x) for x in (city, country) if isinstance(x, str) and x)
+    return f"{name} ({where})" if where else str(name)
+
+
+def merges_section() -> None:
+    ws = _state.workspace()
+    pending = pending_merges(ws)
+    st.subheader("To review")
+    if pending.empty:
+        st.success("No possible duplicate to review.")
+    else:
+        st.caption(
+            f"{len(pending):,} imported organisation(s) look like one already in the "
+            "workspace. Until you decide, they stay apart. Merging moves projects, contact "
+            "points, your contacts, notes and shortlist entries to the kept organisation; "
+            "you can undo it."
+        )
+    for row in pending.head(_SHOWN_MERGES).itertuples():
+        cols = st.columns([4, 4, 1, 2, 2])
+        cols[0].markdown(
+            f"**{_label(row.kept_name, row.kept_city, row.kept_country)}**  \n"
+            f"`{row.kept_id}` (kept)"
+        )
+        cols[1].markdown(
+            f"{_label(row.merged_name, row.merged_city, row.merged_country)}  \n`{row.merged_id}`"
+        )
+        cols[2].markdown(f"{row.score:.0f}%")
+        if cols[3].button("Same: merge", key=f"merge_ok_{row.id}", icon=":material/merge:"):
+            _decide(confirm_merge, ws, int(row.id), "Merged")
+        if cols[4].button("Different", key=f"merge_no_{row.id}", icon=":material/call_split:"):
+            _decide(reject_merge, ws, int(row.id), "Kept apart")
+    if len(pending) > _SHOWN_MERGES:
+        st.caption(f"… and {len(pending) - _SHOWN_MERGES:,} more after these.")
+    st.subheader("Merged")
+    done = list_merges(ws, status="confirmed")
+    if done.empty:
+        st.caption("No merge yet.")
+    for row in done.head(_SHOWN_MERGES).itertuples():
+        cols = st.columns([4, 4, 2, 2])
+        cols[0].markdown(f"**{_label(row.kept_name, row.kept_city, row.kept_country)}**")
+        cols[1].markdown(
+            f"{_label(row.merged_name, row.merged_city, row.merged_country)} (`{row.merged_id}`)"
+        )
+        cols[2].caption(f"{row.method}, {row.decided_at or ''}")
+        if cols[3].button("Undo", key=f"merge_undo_{row.id}", icon=":material/undo:"):
+            _decide(undo_merge, ws, int(row.id), "Undone")
+
+
+def _decide(action, ws, merge_id: int, done: str) -> None:
+    try:
+        action(ws, merge_id)
+    except (ValueError, LookupError) as exc:
+        st.error(str(exc))
+        return
+    st.toast(f"{done}.")
+    st.rerun()
+
+
+def history_section() -> None:
+    history = import_history(_state.workspace())
+    if history.empty:
+        st.caption("Nothing imported yet.")
+        return
+    st.dataframe(history, hide_index=True, key="data_history")
