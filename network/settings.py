@@ -27,6 +27,8 @@ max_import_bytes : int
     Largest file an import accepts.
 max_network_nodes : int
     Largest number of nodes drawn in the network figure.
+max_map_markers : int
+    Largest number of organisations drawn on the map (the rest stay in its table).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ __all__ = [
     "data_dir",
     "default_workspace",
     "max_import_bytes",
+    "max_map_markers",
     "max_network_nodes",
     "nominatim_min_delay_s",
     "online_geocoding",
@@ -59,6 +62,7 @@ user_agent: str = "north-sea-partner-explorer/0.1"
 nominatim_min_delay_s: float = 1.0
 max_import_bytes: int = 100 * 1024 * 1024
 max_network_nodes: int = 400
+max_map_markers: int = 1500
 
 
 def resolve_workspace(path: str | os.PathLike[str] | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from network import settings
 from network.geocoder import distance_km
 from network.maps import OFFLINE_CONFIG, collaboration_edges, map_figure
 from views import _state
@@ -24,10 +25,18 @@ def map_page() -> None:
     if orgs.empty:
         st.info("No organisation lies within that distance.")
         return
-    edges = collaboration_edges(_state.graph(), orgs["id"]) if show_lines else None
-    fig = map_figure(orgs, edges, size_by=size_by, colour_by=colour_by, style=style)
+    drawn = orgs
+    if len(orgs) > settings.max_map_markers:
+        drawn = orgs.nlargest(settings.max_map_markers, size_by)
+        st.info(
+            f"{len(orgs):,} organisations match; the map draws the top "
+            f"{settings.max_map_markers:,} by {SIZE_BY[size_by].lower()} (all are in the table "
+            "below). Narrow the filters to see others."
+        )
+    edges = collaboration_edges(_state.graph(), drawn["id"]) if show_lines else None
+    fig = map_figure(drawn, edges, size_by=size_by, colour_by=colour_by, style=style)
     st.caption(
-        f"{len(orgs):,} organisations"
+        f"{len(drawn):,} organisations"
         + (f", {len(edges):,} collaborations" if edges is not None else "")
         + ". Lines are weighted by joint projects; click a marker to open the organisation."
     )
