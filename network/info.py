@@ -23,7 +23,8 @@ def network_info(ws: Workspace) -> dict[str, object]:
     Keys: ``organisations``, ``projects``, ``participations``, ``countries``
     (distinct), ``cluster_organisations``, ``sourced_share`` (share of
     projects and participations with a source URL), ``located_share`` (share
-    of organisations with coordinates), ``programmes``, ``contact_points``,
+    of organisations with coordinates), ``located_city_share`` (located at city
+    precision or better), ``programmes``, ``contact_points``,
     ``first_year``, ``last_year``, ``workspace``, ``schema_version``,
     ``seeded_at``.
     """
@@ -38,6 +39,11 @@ def network_info(ws: Workspace) -> dict[str, object]:
         "SELECT COUNT(*) FROM organisations o WHERE (lat IS NOT NULL AND lon IS NOT NULL)"
         " OR EXISTS (SELECT 1 FROM location_corrections c WHERE c.organisation_id = o.id)"
     )
+    city_level = one(
+        "SELECT COUNT(*) FROM organisations o WHERE location_precision IN"
+        " ('exact', 'postcode', 'city')"
+        " OR EXISTS (SELECT 1 FROM location_corrections c WHERE c.organisation_id = o.id)"
+    )
     return {
         "organisations": counts["organisations"],
         "projects": counts["projects"],
@@ -48,6 +54,9 @@ def network_info(ws: Workspace) -> dict[str, object]:
         "programmes": one("SELECT COUNT(DISTINCT programme) FROM projects"),
         "sourced_share": round(sourced / total, 4) if total else 0.0,
         "located_share": round(located / counts["organisations"], 4)
+        if counts["organisations"]
+        else 0.0,
+        "located_city_share": round(city_level / counts["organisations"], 4)
         if counts["organisations"]
         else 0.0,
         "first_year": _year(one("SELECT min(start_date) FROM projects")),
