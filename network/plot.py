@@ -151,17 +151,24 @@ def network_figure(
     sizes = pd.Series(_sizes(frame[size_by]), index=frame.index)
     groups = frame[colour_by].fillna("unknown").astype(str)
     colours = colour_map(groups)
+    labelled = len(frame) <= 40  # small graphs (ego networks) name their nodes
     for group in sorted(groups.unique()):
         part = frame[groups == group]
         fig.add_scatter(
             x=[positions[i][0] for i in part.index],
             y=[positions[i][1] for i in part.index],
-            mode="markers",
+            mode="markers+text" if labelled else "markers",
+            textposition="top center",
+            textfont={"size": 10},
             name=group,
             customdata=np.column_stack(
-                [np.array(part.index, dtype=object), part[size_by].astype(float).round(4)]
+                [
+                    np.array(part.index, dtype=object),
+                    part[size_by].astype(float).round(4),
+                    part["name"].astype(str),
+                ]
             ),
-            text=part["name"],
+            text=part["name"].astype(str).map(lambda n: n if len(n) <= 28 else n[:26] + "…"),
             marker={
                 "size": sizes[part.index],
                 "color": colours[group],
@@ -170,7 +177,7 @@ def network_figure(
                     "color": "#000000",
                 },
             },
-            hovertemplate="<b>%{text}</b><br>"
+            hovertemplate="<b>%{customdata[2]}</b><br>"
             + f"{colour_by}: {group}<br>{size_by}: "
             + "%{customdata[1]}<extra></extra>",
         )
