@@ -155,6 +155,16 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .importers import run_import_cli
+    from .store import Workspace
+
+    with Workspace(args.workspace) as ws:
+        report = run_import_cli(ws, args.files, format=args.format, mapping_path=args.mapping)
+    _print(report, as_json=args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -197,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--json", action="store_true", help="print one JSON object")
     _workspace_arg(export)
     export.set_defaults(func=_cmd_export)
+
+    imp = sub.add_parser("import", help="import CORDIS, keep.eu, a data package or any table")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--format", required=True, choices=["cordis", "keep", "package", "table"])
+    imp.add_argument("--mapping", metavar="M.json", help="column mapping for --format table")
+    imp.add_argument("--json", action="store_true", help="print one JSON object")
+    _workspace_arg(imp)
+    imp.set_defaults(func=_cmd_import)
 
     sug = sub.add_parser("suggest", help="suggest partners for an organisation, with reasons")
     sug.add_argument("org", metavar="ORG", help="id, name, or unambiguous part of a name")

@@ -116,16 +116,23 @@ def normalise_country(code: str) -> str:
     return text
 
 
-def country_name(code: str) -> str:
-    """Return the English name of a country code.
+def country_name(code: str | None) -> str:
+    """Return the English name of a country code, for display.
+
+    An empty code gives ``"unknown"``; an unknown code is returned as it is.
 
     Examples
     --------
-    >>> country_name("DK")
-    'Denmark'
+    >>> country_name("DK"), country_name("UK"), country_name(""), country_name("XX")
+    ('Denmark', 'United Kingdom', 'unknown', 'XX')
     """
-    name = _iso_countries().get(normalise_country(code), code)
-    return name.removeprefix("The ")
+    if not code or (isinstance(code, float) and code != code):
+        return "unknown"
+    try:
+        iso = normalise_country(code)
+    except ValueError:
+        return str(code)
+    return _iso_countries().get(iso, iso).removeprefix("The ")
 
 
 def split_list(text: object) -> list[str]:

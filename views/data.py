@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def _saved_uploads(uploads: list) -> list[Path] | None:
     saved = st.session_state.get("data_saved")
     if saved and saved[0] == key:
         return [Path(p) for p in saved[1]]
+    if saved:  # the files of the previous upload are not needed any more
+        shutil.rmtree(Path(saved[1][0]).parent, ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix="nspe-import-"))
     paths = []
     for upload in uploads:
@@ -124,9 +127,14 @@ def import_section() -> None:
         mapping = mapping_editor(columns)
     name = st.text_input(
         "Name of this import",
-        value=Path(paths[0]).stem if len(paths) == 1 else Path(paths[0]).stem + "+",
+        value=_default_name(paths, effective),
         key="data_name",
         help="Rows are marked with the origin import:<format>:<name>.",
+    )
+    force = st.checkbox(
+        "Import again even if these files were imported before",
+        key="data_force",
+        help="Importing the same files again changes nothing; this re-reads them anyway.",
     )
     check, run = st.columns(2)
     dry_run = check.button(
@@ -134,7 +142,7 @@ def import_section() -> None:
     )
     go = run.button("Import", type="primary", icon=":material/upload:", key="data_import")
     if dry_run or go:
-        run_import(paths, effective, mapping, name, dry_run=dry_run)
+        run_import(paths, effective, mapping, name, dry_run=dry_run, force=force)
     show_report()
 
 
@@ -201,7 +209,21 @@ def mapping_editor(columns: list[str]) -> dict:
     return full
 
 
-def run_import(paths: list[Path], fmt: str, mapping: dict | None, name: str, *, dry_run: bool):
+def _default_name(paths: list[Path], fmt: str) -> str:
+    if len(paths) == 1:
+        return paths[0].stem
+    return fmt if fmt == "cordis" else f"{paths[0].stem}+{len(paths) - 1}"
+
+
+def run_import(
+    paths: list[Path],
+    fmt: str,
+    mapping: dict | None,
+    name: str,
+    *,
+    dry_run: bool,
+    force: bool = False,
+) -> None:
     ws = _state.workspace()
     bar = st.progress(0.0, text="Starting…")
 
@@ -217,6 +239,7 @@ def run_import(paths: list[Path], fmt: str, mapping: dict | None, name: str, *, 
             progress=progress,
             name=name.strip() or None,
             dry_run=dry_run,
+            force=force,
         )
     except DataError as exc:
         bar.empty()

@@ -1,0 +1,519 @@
+"""Parse messy input: files of unknown delimiter and encoding, numbers, dates, text.
+
+Private helpers of :mod:`network.importers`. Values are parsed column-wise
+(vectorised with pandas) where the data can be large; the single-value
+functions exist for tests, previews and small inputs.
+
+Examples
+--------
+>>> fix_mojibake("Parc des CÃ¨dres")
+'Parc des Cèdres'
+>>> parse_number("2.927.875,50"), parse_number("1,234.5"), parse_number("15.414.794")
+(2927875.5, 1234.5, 15414794.0)
+>>> parse_date("24.04.2014"), parse_date("01/05/2019"), parse_date("01/05/2019", dayfirst=False)
+('2014-04-24', '2019-05-01', '2019-01-05')
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import settings
+from ._errors import DataError, ImportLimitError
+
+__all__ = [
+    "check_size",
+    "decode_text",
+    "fingerprint",
+    "fix_mojibake",
+    "fix_mojibake_series",
+    "is_formula",
+    "neutralise_formulas",
+    "parse_date",
+    "parse_dates",
+    "parse_number",
+    "parse_numbers",
+    "read_delimited",
+    "sniff_delimiter",
+    "sniff_kind",
+    "zip_member",
+]
+
+# -- mojibake -----------------------------------------------------------------------------
+# UTF-8 bytes read as cp1252 (or Latin-1): a lead byte C2-F4 shown as 'Â'..'ô', then one
+# or more continuation bytes 80-BF shown as Latin-1 or cp1252 characters.
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_HIGH}]+")
+_MOJIBAKE_HINT = f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_HIGH}]"
+
+
+def _as_bytes(text: str) -> bytes:
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode("cp1252")
+        except UnicodeEncodeError:
+            out += char.encode("latin-1")  # C1 controls, which cp1252 leaves undefined
+    return bytes(out)
+
+
+def _fix_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    try:
+        return _as_bytes(run).decode("utf-8")
+    except UnicodeError:
+        return run
+
+
+def fix_mojibake(text: str) -> str:
+    """Repair UTF-8 text that was decoded as cp1252/Latin-1 (once, twice or three times).
+
+    Each damaged run is repaired on its own, so mixed strings (partly right,
+    partly double-encoded) come out right. Runs whose bytes were lost (shown as
+    ``?`` or ``�``) cannot be repaired and are left as they are.
+
+    Examples
+    --------
+    >>> fix_mojibake("MinistÃ©rio da JustiÃ§a")
+    'Ministério da Justiça'
+    >>> fix_mojibake("INSTITUTO GEOLÃ“GICO Y MINERO DE ESPAÃ‘A")
+    'INSTITUTO GEOLÓGICO Y MINERO DE ESPAÑA'
+    >>> fix_mojibake("SÃO PAULO")  # real Portuguese, untouched
+    'SÃO PAULO'
+    """
+    for _ in range(3):
+        fixed = _MOJIBAKE.sub(_fix_run, text)
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
+def fix_mojibake_series(values: pd.Series) -> tuple[pd.Series, int]:
+    """Repair a column of text; return the column and the number of values changed.
+
+    Examples
+    --------
+    >>> fixed, n = fix_mojibake_series(pd.Series(["CÃ¨dres", "Leuven"]))
+    >>> fixed.tolist(), n
+    (['Cèdres', 'Leuven'], 1)
+    """
+    mask = values.str.contains(_MOJIBAKE_HINT, regex=True, na=False)
+    if not mask.any():
+        return values, 0
+    out = values.copy()
+    repaired = values[mask].map(fix_mojibake)
+    out[mask] = repaired
+    return out, int((repaired != values[mask]).sum())
+
+
+# -- spreadsheet formulas --------------------------------------------------------------
+_FORMULA = r"^(?:[=@\t\r]|[+\-]\s*[\w(=@\"'])"
+
+
+def is_formula(text: object) -> bool:
+    """Whether a cell would run as a formula in a spreadsheet (``=``, ``+``, ``-``, ``@``).
+
+    A lone ``-`` (a common placeholder) is not a formula.
+
+    Examples
+    --------
+    >>> is_formula("=HYPERLINK(\\"http://x\\")"), is_formula("-"), is_formula("Energy Valley")
+    (True, False, False)
+    """
+    return isinstance(text, str) and re.match(_FORMULA, text) is not None
+
+
+def neutralise_formulas(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Prefix formula-like cells with ``'`` so no spreadsheet runs them.
+
+    Returns the column and a boolean mask of the changed cells. The text stays
+    (it is data, not code); the ``'`` is the usual spreadsheet escape.
+
+    Examples
+    --------
+    >>> out, mask = neutralise_formulas(pd.Series(["=1+2", "ACME", "+49 40"]))
+    >>> out.tolist(), mask.tolist()
+    (["'=1+2", 'ACME', "'+49 40"], [True, False, True])
+    """
+    mask = values.str.match(_FORMULA, na=False).astype(bool)
+    if not mask.any():
+        return values, mask
+    out = values.copy()
+    out[mask] = "'" + values[mask]
+    return out, mask
+
+
+# -- numbers -------------------------------------------------------------------------------
+_NUMBER_JUNK = re.compile(r"[\s\u00a0\u202f'’€$£]|EUR|eur")
+_COMMA_DECIMAL = r"^-?\d{1,3}(?:\.\d{3})+(?:,\d*)?$|^-?\d+,\d{1,2}$|^-?\d+,\d{4,}$|^-?\d*,\d+$"
+_POINT_DECIMAL = r"^-?\d{1,3}(?:,\d{3})+(?:\.\d*)?$|^-?\d+\.\d{1,2}$|^-?\d+\.\d{4,}$|^-?\d*\.\d+$"
+_THOUSANDS_ONLY = r"^-?\d{1,3}(?:[.,]\d{3})+$"
+_DOT_GROUPED = r"^-?\d{1,3}(?:\.\d{3})+$"
+
+
+def _guess_decimal(values: pd.Series) -> str | None:
+    comma = values.str.match(_COMMA_DECIMAL, na=False)
+    point = values.str.match(_POINT_DECIMAL, na=False)
+    # "1.234" and "1,234" are evidence for neither (grouping or decimals)
+    ambiguous = values.str.match(_THOUSANDS_ONLY, na=False) & ~values.str.contains(
+        r"[.,].*[.,]", na=False
+    )
+    n_comma = int((comma & ~ambiguous).sum())
+    n_point = int((point & ~ambiguous).sum())
+    if n_comma == n_point == 0:
+        return None
+    return "," if n_comma > n_point else "."
+
+
+def parse_numbers(values: pd.Series, *, decimal: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of locale-formatted numbers.
+
+    The decimal separator is guessed from the whole column (``None``) or
+    given (``","`` or ``"."``). A lone separator followed by exactly three
+    digits (``"1.234"``, ``"1,234"``) counts as grouping when the column gives
+    no other hint: amounts in euros rarely have three decimals. Spaces,
+    apostrophes and currency signs are ignored.
+
+    Returns
+    -------
+    (numbers, bad)
+        Floats (NaN for empty cells) and a mask of cells that are not numbers.
+
+    Examples
+    --------
+    >>> nums, bad = parse_numbers(pd.Series(["15.414.794", "2.927.875,50", "", "1.234", "x"]))
+    >>> nums.tolist()[:4], bad.tolist()
+    ([15414794.0, 2927875.5, nan, 1234.0], [False, False, False, False, True])
+    """
+    if values.dtype == object:  # spreadsheet cells: real numbers stay as they are
+        real = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        real = real.astype(bool)
+        if real.any():
+            numbers, bad = parse_numbers(values.where(~real, ""), decimal=decimal)
+            numbers[real] = values[real].astype(float)
+            return numbers, bad
+    text = values.fillna("").astype(str).str.strip()
+    empty = text.eq("")
+    if decimal is None:  # fast path: plain numbers, nothing that could be grouping
+        plain = pd.to_numeric(text.where(~empty, None), errors="coerce").astype(float)
+        if (
+            not (plain.isna() & ~empty).any()
+            and not text.str.contains(",", regex=False).any()
+            and not text.str.match(_DOT_GROUPED, na=False).any()
+        ):
+            return plain, pd.Series(False, index=values.index)
+    text = text.str.replace(_NUMBER_JUNK, "", regex=True)
+    empty = text.eq("")
+    sep = decimal if decimal is not None else _guess_decimal(text[~empty])
+    if sep == ",":
+        clean = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    elif sep == ".":
+        clean = text.str.replace(",", "", regex=False)
+    else:
+        grouped = text.str.match(_THOUSANDS_ONLY, na=False)
+        clean = text.where(~grouped, text.str.replace(r"[.,]", "", regex=True))
+    numbers = pd.to_numeric(clean.where(~empty, None), errors="coerce").astype(float)
+    bad = numbers.isna() & ~empty
+    return numbers, bad
+
+
+def parse_number(text: object, *, decimal: str | None = None) -> float | None:
+    """Parse one locale-formatted number; None for an empty cell; ValueError if not a number.
+
+    Examples
+    --------
+    >>> parse_number("1 234,5"), parse_number(""), parse_number(7)
+    (1234.5, None, 7.0)
+    """
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return None if text != text else float(text)
+    nums, bad = parse_numbers(pd.Series([text], dtype=object), decimal=decimal)
+    if bad.iloc[0]:
+        msg = f"not a number: {text!r}"
+        raise ValueError(msg)
+    value = nums.iloc[0]
+    return None if np.isnan(value) else float(value)
+
+
+# -- dates ---------------------------------------------------------------------------------
+_DATE_FORMATS: tuple[tuple[str, str, str | None], ...] = (
+    # regex, format (day first), format (month first; None: the same)
+    (r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T].*)?$", "%Y-%m-%d", None),
+    (r"^\d{4}/\d{1,2}/\d{1,2}$", "%Y/%m/%d", None),
+    (r"^\d{1,2}\.\d{1,2}\.\d{4}$", "%d.%m.%Y", None),
+    (r"^\d{1,2}/\d{1,2}/\d{4}$", "%d/%m/%Y", "%m/%d/%Y"),
+    (r"^\d{1,2}-\d{1,2}-\d{4}$", "%d-%m-%Y", "%m-%d-%Y"),
+    (r"^\d{8}$", "%Y%m%d", None),
+)
+
+
+def parse_dates(values: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
+    """Parse a column of dates into ISO strings (``YYYY-MM-DD``).
+
+    Understands ``2019-05-01`` (with or without a time), ``2019/05/01``,
+    ``24.04.2014``, ``01/05/2019`` and ``01-05-2019`` (day first unless
+    ``dayfirst=False``), ``20190501``, and date or datetime objects (as read
+    from spreadsheets).
+
+    Returns
+    -------
+    (dates, bad)
+        ISO strings (None for empty cells) and a mask of cells that are not dates.
+
+    Examples
+    --------
+    >>> out, bad = parse_dates(pd.Series(["2019-05-01", "24.04.2014", "", "31.02.2020"]))
+    >>> out.tolist(), bad.tolist()
+    (['2019-05-01', '2014-04-24', None, None], [False, False, False, True])
+    """
+    out = pd.Series([None] * len(values), index=values.index, dtype=object)
+    if values.dtype == object:
+        is_obj = values.map(lambda v: isinstance(v, date | datetime | pd.Timestamp)).astype(bool)
+    else:
+        is_obj = pd.Series(False, index=values.index)
+    if is_obj.any():
+        out[is_obj] = values[is_obj].map(
+            lambda v: v.date().isoformat() if hasattr(v, "date") else v.isoformat()
+        )
+    text = values.where(~is_obj, "").fillna("").astype(str).str.strip()
+    empty = text.eq("") & ~is_obj
+    done = is_obj | empty
+    for pattern, day_fmt, month_fmt in _DATE_FORMATS:
+        todo = ~done & text.str.match(pattern, na=False)
+        if not todo.any():
+            continue
+        fmt = day_fmt if dayfirst or month_fmt is None else month_fmt
+        cells = text[todo].str.slice(0, 10) if fmt == "%Y-%m-%d" else text[todo]
+        parsed = pd.to_datetime(cells, format=fmt, errors="coerce")
+        ok = parsed.notna()
+        out[ok[ok].index] = parsed[ok].dt.strftime("%Y-%m-%d")
+        done = done | todo  # an unparsable match (31.02.) stays bad
+    bad = ~is_obj & ~empty & out.isna()
+    return out, bad
+
+
+def parse_date(text: object, *, dayfirst: bool = True) -> str | None:
+    """Parse one date into ``YYYY-MM-DD``; None for an empty cell; ValueError if not a date.
+
+    Examples
+    --------
+    >>> parse_date("2019-05-01 00:00:00"), parse_date(None)
+    ('2019-05-01', None)
+    >>> parse_date("soon")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a date: 'soon' (expected e.g. 2019-05-01, 01.05.2019 or 01/05/2019)
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return None
+    out, bad = parse_dates(pd.Series([text], dtype=object), dayfirst=dayfirst)
+    if bad.iloc[0]:
+        msg = f"not a date: {text!r} (expected e.g. 2019-05-01, 01.05.2019 or 01/05/2019)"
+        raise ValueError(msg)
+    return out.iloc[0]
+
+
+# -- files ---------------------------------------------------------------------------------
+_MAGIC = {
+    b"PK\x03\x04": "zip",
+    b"%PDF": "pdf",
+    b"\x89PNG": "png",
+    b"GIF8": "gif",
+    b"\xff\xd8\xff": "jpeg",
+    b"\xd0\xcf\x11\xe0": "ole",  # old Excel .xls, Word .doc
+    b"\x1f\x8b": "gzip",
+    b"SQLite format 3": "sqlite",
+}
+
+
+def check_size(path: str | Path, *, limit: int | None = None) -> int:
+    """Refuse a file larger than ``limit`` bytes (``None``: ``settings.max_import_bytes``).
+
+    Only the file's size is looked at; nothing is read. Returns the size.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "big.csv"
+    >>> with p.open("wb") as f:
+    ...     _ = f.truncate(2000)
+    >>> try:
+    ...     check_size(p, limit=1000)
+    ... except ImportLimitError as exc:
+    ...     print(exc)
+    file 'big.csv': is 2,000 bytes (0.0 MB), larger than the import limit of 1,000 bytes
+    (0.0 MB); split it or raise network.settings.max_import_bytes
+    """
+    limit = settings.max_import_bytes if limit is None else limit
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataError("the file does not exist", file=str(path.name)) from None
+    if size > limit:
+        msg = (
+            f"is {size:,} bytes ({size / 1e6:.1f} MB), larger than the import limit of "
+            f"{limit:,} bytes ({limit / 1e6:.1f} MB); split it or raise "
+            "network.settings.max_import_bytes"
+        )
+        raise ImportLimitError(msg, file=path.name)
+    return size
+
+
+def fingerprint(paths: Iterable[str | Path], *, extra: str = "") -> str:
+    """SHA-256 over the files' contents (not their names) and ``extra``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.csv").write_text("x"); _ = (d / "b.csv").write_text("x")
+    >>> fingerprint([d / "a.csv"]) == fingerprint([d / "b.csv"])
+    True
+    """
+    digest = hashlib.sha256(extra.encode())
+    for path in paths:
+        with open(path, "rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()
+
+
+def sniff_kind(head: bytes) -> str:
+    """What a file is from its first bytes: ``text``, ``utf-16``, ``zip``, ``empty``, or binary.
+
+    Examples
+    --------
+    >>> sniff_kind(b"name;country\\n"), sniff_kind(b"PK\\x03\\x04..."), sniff_kind(b"\\x00\\x01")
+    ('text', 'zip', 'binary')
+    """
+    if not head:
+        return "empty"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in head[:8192]:
+        return "binary"
+    return "text"
+
+
+def decode_text(data: bytes, *, file: str) -> tuple[str, str]:
+    """Decode a text file: UTF-16 (with BOM), else UTF-8, cp1252, Latin-1; return (text, encoding).
+
+    Examples
+    --------
+    >>> decode_text("Zürich".encode("cp1252"), file="x.csv")
+    ('Zürich', 'cp1252')
+    """
+    kind = sniff_kind(data[:8192])
+    if kind == "utf-16":
+        return data.decode("utf-16"), "utf-16"
+    if kind != "text":
+        raise DataError(_binary_message(kind), file=file)
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+def _binary_message(kind: str) -> str:
+    if kind == "empty":
+        return "the file is empty"
+    names = {
+        "zip": "a ZIP archive (or XLSX)",
+        "ole": "an old Excel (.xls) or Word file",
+        "sqlite": "a SQLite database",
+    }
+    what = names.get(kind, f"a binary ({kind}) file" if kind != "binary" else "a binary file")
+    return f"is {what}, not a text table (CSV); save it as CSV or XLSX first"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """Guess the delimiter of a CSV sample (``,`` ``;`` tab ``|``).
+
+    Examples
+    --------
+    >>> sniff_delimiter("a;b;c\\n1;2;3\\n"), sniff_delimiter("a\\tb\\n1\\t2\\n")
+    (';', '\\t')
+    """
+    lines = [line for line in sample.splitlines() if line.strip()][:50]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = lines[0] if lines else ""
+        counts = {d: header.count(d) for d in ",;\t|"}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def read_delimited(
+    source: str | Path | bytes,
+    *,
+    file: str,
+    sep: str | None = None,
+    usecols: list[str] | None = None,
+) -> pd.DataFrame:
+    """Read a delimited text table into a frame of strings (empty cells as ``""``).
+
+    ``sep=None`` sniffs the delimiter. Quoted fields may span lines. Binary
+    and empty files raise :class:`DataError`; so does a file whose rows do
+    not fit its header.
+
+    Examples
+    --------
+    >>> read_delimited(b'name,city\\n"Energy\\nValley",Groningen\\n', file="x.csv").iloc[0, 0]
+    'Energy\\nValley'
+    """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    text, _ = decode_text(data, file=file)
+    if not text.strip():
+        raise DataError("the file is empty", file=file)
+    if sep is None:
+        sep = sniff_delimiter(text[:65536])
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            usecols=usecols,
+            skipinitialspace=False,
+        )
+    except pd.errors.ParserError as exc:
+        msg = f"cannot be read as a {sep!r}-separated table ({str(exc).strip()})"
+        raise DataError(msg, file=file) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def zip_member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    """The member of a ZIP archive whose base name is ``name`` (any folder, any case).
+
+    Examples
+    --------
+    >>> buffer = io.BytesIO()
+    >>> with zipfile.ZipFile(buffer, "w") as z:
+    ...     z.writestr("csv/Project.csv", "id")
+    >>> zip_member(zipfile.ZipFile(buffer), "project.csv").filename
+    'csv/Project.csv'
+    """
+    for info in archive.infolist():
+        if os.path.basename(info.filename).lower() == name.lower() and not info.is_dir():
+            return info
+    return None
