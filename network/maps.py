@@ -61,22 +61,17 @@ def spread_colocated(frame: pd.DataFrame, *, radius_deg: float = 0.06) -> pd.Dat
     True
     """
     out = frame.copy()
-    out["plot_lat"] = out["lat"].astype(float)
-    out["plot_lon"] = out["lon"].astype(float)
-    groups = out.groupby([out["lat"].round(4), out["lon"].round(4)]).groups
-    for _, index in groups.items():
-        n = len(index)
-        if n < 2:
-            continue
-        ordered = out.loc[index].sort_values("id").index
-        r = radius_deg * math.sqrt(n / 2)
-        for k, i in enumerate(ordered):
-            angle = 2 * math.pi * k / n
-            lat = out.at[i, "lat"]
-            out.at[i, "plot_lat"] = lat + r * math.sin(angle)
-            out.at[i, "plot_lon"] = out.at[i, "lon"] + r * math.cos(angle) / max(
-                math.cos(math.radians(lat)), 0.2
-            )
+    lat = out["lat"].astype(float).to_numpy()
+    lon = out["lon"].astype(float).to_numpy()
+    order = np.lexsort((out["id"].astype(str).to_numpy(), lon.round(4), lat.round(4)))
+    spot = pd.Series(list(zip(lat.round(4), lon.round(4), strict=True)))
+    size = spot.map(spot.value_counts()).to_numpy()
+    rank = np.empty(len(out), dtype=int)
+    rank[order] = spot.iloc[order].groupby(spot.iloc[order]).cumcount().to_numpy()
+    radius = np.where(size > 1, radius_deg * np.sqrt(size / 2), 0.0)
+    angle = 2 * np.pi * rank / np.maximum(size, 1)
+    out["plot_lat"] = lat + radius * np.sin(angle)
+    out["plot_lon"] = lon + radius * np.cos(angle) / np.maximum(np.cos(np.radians(lat)), 0.2)
     return out
 
 

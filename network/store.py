@@ -583,6 +583,7 @@ class Workspace:
                 "INSERT OR REPLACE INTO location_corrections VALUES (?, ?, ?, ?, ?)",
                 (organisation_id, lat, lon, note, _now()),
             )
+            self._bump(conn)
 
     def clear_location(self, organisation_id: str) -> None:
         """Forget the user's correction of an organisation's location."""
@@ -590,6 +591,7 @@ class Workspace:
             conn.execute(
                 "DELETE FROM location_corrections WHERE organisation_id = ?", (organisation_id,)
             )
+            self._bump(conn)
 
     def location_correction(self, organisation_id: str) -> dict | None:
         """The user's correction of an organisation's location, if any."""

@@ -6,7 +6,8 @@ only built when the user clicks a button (Streamlit's deferred ``data``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import networkx as nx
@@ -67,7 +68,7 @@ def file_name(label: str, fmt: str) -> str:
 
 
 def download_button(
-    data: ExportData,
+    data: ExportData | Callable[[], ExportData],
     fmt: str,
     *,
     label: str,
@@ -79,7 +80,7 @@ def download_button(
     """One download button for ``data`` in format ``fmt``; the file is built on click."""
 
     def build() -> bytes:
-        return export_bytes(data, fmt, **options)
+        return export_bytes(data() if callable(data) else data, fmt, **options)
 
     st.download_button(
         button or _SHORT[fmt],
@@ -110,14 +111,18 @@ def download_buttons(
     ``label`` names the files (e.g. "shortlist hydrogen bid"); ``key``
     prefixes the widget keys, so a page can have several rows.
     """
-    ids = list(org_ids)
-    data = export_data(
-        ws, ids, reference=reference, graph=graph, title=label, participations=participations
-    )
+    ids = list(dict.fromkeys(org_ids))
+
+    @functools.cache
+    def data() -> ExportData:  # gathered only when a button is clicked
+        return export_data(
+            ws, ids, reference=reference, graph=graph, title=label, participations=participations
+        )
+
     formats = ["csv", "xlsx", "vcf"] + (["gexf", "graphml"] if graph is not None else [])
     cols = st.columns(len(formats) + 1, vertical_alignment="center")
-    cols[0].markdown(f"**Download** {len(data.ids):,} organisations")
+    cols[0].markdown(f"**Download** {len(ids):,} organisations")
     for col, fmt in zip(cols[1:], formats, strict=True):
         with col:
             download_button(data, fmt, label=label, key=f"{key}_{fmt}")
-    st.caption(data.attribution)
+    st.caption("Every file names its sources (e.g. Source: CORDIS, European Commission).")

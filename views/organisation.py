@@ -5,12 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from network import settings
-from network.graph import ego_network
 from network.model import country_name, split_list
-from network.plot import network_figure, network_layout
 from views import _state
 from views._downloads import download_buttons
+from views.network import network_nodes_and_figure
 
 
 def organisation_page() -> None:
@@ -101,15 +99,9 @@ def ego_network_of(org_id: str) -> None:
     if org_id not in g:
         st.caption("No partners within the current filters.")
         return
-    graph = ego_network(g, org_id, depth=1, max_nodes=settings.max_network_nodes)
-    nodes = _state.metrics()
-    nodes = nodes[nodes["organisation_id"].isin(list(graph.nodes()))].assign(
-        id=lambda f: f["organisation_id"]
+    graph, _, fig = network_nodes_and_figure(
+        f"ego:{org_id}:1", _state.metrics(), "degree", "country", org_id
     )
-    fig = network_figure(
-        graph, network_layout(graph), nodes, size_by="degree", colour_by="country",
-        highlight=org_id,
-    )  # fmt: skip
     fig.update_layout(height=420)
     st.plotly_chart(fig, key="org_ego", theme=None)
     st.caption(

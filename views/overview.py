@@ -85,6 +85,7 @@ def organisations_table(orgs: pd.DataFrame) -> None:
     download_buttons(
         _state.workspace(), shown["id"], label="organisations", key="overview_download"
     )
+    shown = _state.table_rows(shown)
     event = st.dataframe(
         shown[["name", "type", "country", "city", "esca_label", "website", "source_url"]],
         hide_index=True,
