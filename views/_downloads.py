@@ -14,7 +14,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from network.export import FORMATS, ExportData, export_bytes, gather
+from network.export import FORMATS, ExportData, attribution, export_bytes, gather
 from network.model import slugify
 from network.store import Workspace
 from views import _state
@@ -125,4 +125,24 @@ def download_buttons(
     for col, fmt in zip(cols[1:], formats, strict=True):
         with col:
             download_button(data, fmt, label=label, key=f"{key}_{fmt}")
-    st.caption("Every file names its sources (e.g. Source: CORDIS, European Commission).")
+    st.caption(attribution(_origins(ws, ids)))
+
+
+def _origins(ws: Workspace, ids: list[str]) -> set[str]:
+    """Origins of the organisations, their participations, projects and contact points."""
+    conn = ws.conn
+    with ws._lock:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _dl_ids (id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp._dl_ids")
+        conn.executemany("INSERT OR IGNORE INTO temp._dl_ids VALUES (?)", ((i,) for i in ids))
+        rows = conn.execute(
+            "SELECT origin FROM organisations WHERE id IN (SELECT id FROM temp._dl_ids)"
+            " UNION SELECT p.origin FROM participations p WHERE p.organisation_id IN"
+            " (SELECT id FROM temp._dl_ids)"
+            " UNION SELECT j.origin FROM projects j JOIN participations p ON p.project_id = j.id"
+            " WHERE p.organisation_id IN (SELECT id FROM temp._dl_ids)"
+            " UNION SELECT origin FROM contact_points WHERE organisation_id IN"
+            " (SELECT id FROM temp._dl_ids)"
+        ).fetchall()
+        conn.execute("DELETE FROM temp._dl_ids")
+    return {r[0] for r in rows}
