@@ -149,3 +149,20 @@ def test_consortium_check_lists_shortlist_countries(app, workspace_path):
     text = " ".join(m.value for m in at.markdown)
     assert "NL Netherlands" in text and "DK Denmark" in text
     assert at.selectbox(key="cons_programme").value == "interreg_north_sea_2021_2027"
+
+
+def test_location_correction_is_kept_and_wins(app, workspace_path):
+    ev = _energy_valley(workspace_path)
+    at = app("organisation:organisation_page", org=ev)
+    at.text_input(key="fix_city").set_value("Emmen")
+    next(b for b in at.form_submit_button if b.label == "Save location").click().run()
+    assert not at.exception
+    from network.store import Workspace
+
+    with Workspace(workspace_path) as ws:
+        record = ws.organisation(ev)
+        assert record["location_source"] == "user"
+        assert (record["lat"], record["lon"]) == pytest.approx((52.78, 6.90), abs=0.05)
+        ws.seed()  # re-seeding and re-locating do not undo it
+        assert ws.organisation(ev)["location_source"] == "user"
+    assert any("source: user" in c.value for c in at.caption)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from network.geocoder import lookup_city
 from network.model import country_name, split_list
 from views import _state
 from views._downloads import download_buttons
@@ -135,13 +136,38 @@ def metrics_of(org_id: str) -> None:
 
 def location_of(org: dict) -> None:
     st.subheader("Location")
-    if org.get("lat") is None:
+    if org.get("lat") is None or pd.isna(org.get("lat")):
         st.caption("No location known yet.")
-        return
-    st.caption(
-        f"{org['lat']:.4f}, {org['lon']:.4f} — precision: {org.get('location_precision')}, "
-        f"source: {org.get('location_source')}"
-    )
+    else:
+        st.caption(
+            f"{org['lat']:.4f}, {org['lon']:.4f} — precision: {org.get('location_precision')}, "
+            f"source: {org.get('location_source')}"
+        )
+    correct_location(org)
+
+
+def correct_location(org: dict) -> None:
+    """The user's correction of the location: a city (found offline) or coordinates."""
+    ws = _state.workspace()
+    with st.expander("Correct the location"), st.form("fix_location"):
+        city = st.text_input("City", key="fix_city", placeholder="e.g. Groningen")
+        cols = st.columns(2)
+        lat = cols[0].number_input("or latitude", -90.0, 90.0, value=None, key="fix_lat")
+        lon = cols[1].number_input("longitude", -180.0, 180.0, value=None, key="fix_lon")
+        save, reset = st.columns(2)
+        if save.form_submit_button("Save location"):
+            if lat is not None and lon is not None:
+                ws.set_location(org["id"], float(lat), float(lon), note="coordinates")
+                st.rerun()
+            found = lookup_city(city, org["country"]) if city.strip() else None
+            if found is None:
+                st.error(f"{city!r} was not found in {country_name(org['country'])}.")
+            else:
+                ws.set_location(org["id"], found.lat, found.lon, note=f"city {found.name}")
+                st.rerun()
+        if reset.form_submit_button("Forget my correction"):
+            ws.clear_location(org["id"])
+            st.rerun()
 
 
 def contact_points_of(org_id: str) -> None:
