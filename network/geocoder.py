@@ -457,6 +457,9 @@ def _load_or_build_gazetteer() -> _Gazetteer:
         with tmp.open("wb") as handle:
             pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for old in path.parent.glob("gazetteer-*.pickle"):
+            if old != path:  # indexes of other versions are stale
+                old.unlink(missing_ok=True)
     except OSError:
         pass
     return gaz
