@@ -104,7 +104,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_suggest(args: argparse.Namespace) -> int:
     from .export import resolve_org
     from .store import Workspace
-    from .suggest import build_index, suggest
+    from .suggest import PARTS, build_index, suggest
 
     with Workspace(args.workspace) as ws:
         org = resolve_org(ws, args.org)
@@ -119,7 +119,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         raise ValueError(msg)
     result = suggest(index, org, top=args.top)
     if args.json:
-        columns = ["id", "name", "country", "type", "city", "score", *index_parts(result), "why"]
+        columns = ["id", "name", "country", "type", "city", "score", *PARTS, "why"]
         records = result[columns].to_dict("records")
         _print([{k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}
                 for r in records], as_json=True)  # fmt: skip
@@ -128,11 +128,6 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
         for rank, row in enumerate(result.itertuples(), start=1):
             print(f"{rank:>3}. {row.name} ({row.country}) score {row.score:.2f}\n     {row.why}")
     return 0
-
-
-def index_parts(result) -> list[str]:
-    """The part columns of a suggestion frame."""
-    return [c for c in ("network", "theme", "geography", "activity", "label") if c in result]
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:

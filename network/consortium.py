@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from network.model import CORDIS_COUNTRIES
 from network.suggest import SuggestIndex, suggest
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 RULES_PATH = Path(__file__).with_name("consortium_rules.json")
-_ALIASES = {"UK": "GB", "EL": "GR"}
 
 
 @dataclass
@@ -130,7 +130,7 @@ def _country(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     code = str(value).strip().upper()
-    return _ALIASES.get(code, code)
+    return CORDIS_COUNTRIES.get(code, code)
 
 
 def _attributes(

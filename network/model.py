@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, fields
 
 __all__ = [
     "CONTACT_KINDS",
+    "CORDIS_COUNTRIES",
     "ESCA_LABELS",
     "NORTH_SEA_COUNTRIES",
     "ORG_TYPES",
@@ -82,7 +83,8 @@ PRECISIONS: tuple[str, ...] = ("exact", "postcode", "city", "country")
 #: The seven countries of the Interreg North Sea programme area.
 NORTH_SEA_COUNTRIES: tuple[str, ...] = ("NL", "DE", "DK", "NO", "SE", "BE", "GB")
 
-_CORDIS_COUNTRIES = {"UK": "GB", "EL": "GR"}
+#: CORDIS country codes that differ from ISO 3166-1 alpha-2.
+CORDIS_COUNTRIES: dict[str, str] = {"UK": "GB", "EL": "GR"}
 
 
 @functools.cache
@@ -109,7 +111,7 @@ def normalise_country(code: str) -> str:
     ValueError: unknown country code 'XX' (expected ISO 3166-1 alpha-2, or UK/EL)
     """
     text = str(code or "").strip().upper()
-    text = _CORDIS_COUNTRIES.get(text, text)
+    text = CORDIS_COUNTRIES.get(text, text)
     if text not in _iso_countries():
         msg = f"unknown country code {code!r} (expected ISO 3166-1 alpha-2, or UK/EL)"
         raise ValueError(msg)

