@@ -345,14 +345,18 @@ def betweenness(g: CollabGraph, *, k: int | None = None, seed: int = 0) -> np.nd
     return np.array([values[o] for o in g.org_ids])
 
 
-def communities(g: CollabGraph, *, seed: int = 0, resolution: float = 1.0) -> np.ndarray:
-    """Louvain community of each organisation, numbered by size (0 = largest)."""
-    graph = to_networkx(g)
+def _louvain_labels(graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0) -> dict:
+    """Louvain community per node, numbered by size (0 = largest), ties by smallest id."""
     groups = nx.community.louvain_communities(
         graph, weight="weight", seed=seed, resolution=resolution
     )
-    groups = sorted(groups, key=lambda c: (-len(c), min(c)))
-    label = {node: i for i, group in enumerate(groups) for node in group}
+    groups = sorted(groups, key=lambda c: (-len(c), min(map(str, c))))
+    return {node: i for i, group in enumerate(groups) for node in group}
+
+
+def communities(g: CollabGraph, *, seed: int = 0, resolution: float = 1.0) -> np.ndarray:
+    """Louvain community of each organisation, numbered by size (0 = largest)."""
+    label = _louvain_labels(to_networkx(g), seed=seed, resolution=resolution)
     return np.array([label[o] for o in g.org_ids])
 
 
@@ -365,8 +369,12 @@ def metrics_frame(g: CollabGraph, *, exact_limit: int = 3000) -> pd.DataFrame:
     so that a large workspace stays fast: compute them on the subgraph you
     show with :func:`subgraph_metrics`.
     """
-    small = g.n_organisations <= exact_limit
-    nan = np.full(g.n_organisations, np.nan)
+    if g.n_organisations <= exact_limit:  # one networkx graph for both metrics
+        local = subgraph_metrics(to_networkx(g)).set_index("organisation_id")
+        between = local["betweenness"].reindex(g.org_ids).to_numpy()
+        community = local["community"].reindex(g.org_ids).to_numpy()
+    else:
+        between = community = np.full(g.n_organisations, np.nan)
     return pd.DataFrame(
         {
             "organisation_id": g.org_ids,
@@ -374,8 +382,8 @@ def metrics_frame(g: CollabGraph, *, exact_limit: int = 3000) -> pd.DataFrame:
             "degree": degree(g),
             "weighted_degree": weighted_degree(g),
             "pagerank": pagerank(g),
-            "betweenness": betweenness(g) if small else nan,
-            "community": communities(g) if small else nan,
+            "betweenness": between,
+            "community": community,
         }
     )
 
@@ -389,9 +397,7 @@ def subgraph_metrics(graph: nx.Graph, *, seed: int = 0) -> pd.DataFrame:
     [0.0, 1.0, 0.0]
     """
     between = nx.betweenness_centrality(graph)
-    groups = nx.community.louvain_communities(graph, weight="weight", seed=seed)
-    groups = sorted(groups, key=lambda c: (-len(c), min(map(str, c))))
-    label = {node: i for i, group in enumerate(groups) for node in group}
+    label = _louvain_labels(graph, seed=seed)
     nodes = list(graph.nodes())
     return pd.DataFrame(
         {

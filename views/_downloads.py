@@ -125,11 +125,16 @@ def download_buttons(
     for col, fmt in zip(cols[1:], formats, strict=True):
         with col:
             download_button(data, fmt, label=label, key=f"{key}_{fmt}")
-    st.caption(attribution(_origins(ws, ids)))
+    st.caption(attribution(_origins(ws, str(ws.path), ws.network_version(), tuple(ids))))
 
 
-def _origins(ws: Workspace, ids: list[str]) -> set[str]:
-    """Origins of the organisations, their participations, projects and contact points."""
+@st.cache_data(show_spinner=False, max_entries=32)
+def _origins(_ws: Workspace, path: str, version: int, ids: tuple[str, ...]) -> set[str]:
+    """Origins of the organisations, their participations, projects and contact points.
+
+    Cached per workspace version and list, so a page rerun does not query again.
+    """
+    ws = _ws
     conn = ws.conn
     with ws._lock:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS _dl_ids (id TEXT PRIMARY KEY)")

@@ -65,7 +65,7 @@ def version() -> int:
 def _tables(path: str, version: int) -> dict[str, pd.DataFrame]:
     ws = _workspace(path)
     orgs = ws.organisations()
-    orgs["country_name"] = orgs["country"].map(lambda c: country_name(c) if c else "")
+    orgs["country_name"] = orgs["country"].map(country_name)
     return {"organisations": orgs, "projects": ws.projects(), "participations": ws.participations()}
 
 
