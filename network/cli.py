@@ -108,6 +108,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
     with Workspace(args.workspace) as ws:
         org = resolve_org(ws, args.org)
+        related = ws.related_ids(org)
         orgs = ws.organisations().set_index("id")
         parts = ws.participations().rename(
             columns={"organisation_id": "org", "project_id": "project"}
@@ -117,7 +118,7 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     if org not in index.org_index:
         msg = f"{orgs.loc[org, 'name']!r} has no project in the workspace to suggest from"
         raise ValueError(msg)
-    result = suggest(index, org, top=args.top)
+    result = suggest(index, org, top=args.top, exclude=related)
     if args.json:
         columns = ["id", "name", "country", "type", "city", "score", *PARTS, "why"]
         records = result[columns].to_dict("records")

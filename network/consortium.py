@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,6 +252,7 @@ def fill_gaps(
     top: int = 5,
     weights: Mapping[str, float] | None = None,
     rules_path: str | Path | None = None,
+    exclude: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Suggest organisations that would satisfy the missing rules.
 
@@ -271,6 +272,9 @@ def fill_gaps(
         Suggestions per missing rule.
     weights : mapping, optional
         Part weights passed to :func:`network.suggest.suggest`.
+    exclude : iterable of str, optional
+        Organisation ids never to propose, such as the members' predecessors
+        and successors (:meth:`network.store.Workspace.related_ids`).
 
     Returns
     -------
@@ -322,6 +326,7 @@ def fill_gaps(
             weights=weights,
             countries=countries,
             include_existing=True,
+            exclude=exclude,
         )
         out = out[~out["id"].isin(members)].head(top).copy()
         out["fills"] = rule["id"]

@@ -409,12 +409,19 @@ def subgraph_metrics(graph: nx.Graph, *, seed: int = 0) -> pd.DataFrame:
 
 
 def ego_network(
-    g: CollabGraph, org_id: str, *, depth: int = 1, max_nodes: int | None = None
+    g: CollabGraph,
+    org_id: str,
+    *,
+    depth: int = 1,
+    max_nodes: int | None = None,
+    same_as: Iterable[str] = (),
 ) -> nx.Graph:
     """The ego network of an organisation at depth 1 or 2.
 
     With ``max_nodes``, the ego and the partners with most joint projects
     (depth 1 first) are kept. Node attribute ``hops`` gives the distance.
+    ``same_as`` names organisations that count as the ego too (its predecessor
+    under another name, say): they and their partners join at hops 0 and 1.
 
     Examples
     --------
@@ -423,13 +430,16 @@ def ego_network(
     >>> g = build_graph(parts)
     >>> sorted(ego_network(g, "a", depth=1)), sorted(ego_network(g, "a", depth=2))
     (['a', 'b'], ['a', 'b', 'c'])
+    >>> sorted(ego_network(g, "a", same_as=["d"]))
+    ['a', 'b', 'c', 'd']
     """
     if depth not in (1, 2):
         msg = f"depth must be 1 or 2, not {depth!r}"
         raise ValueError(msg)
     start = g.index(org_id)
     hops = {start: 0}
-    frontier = [start]
+    hops.update({g.index(other): 0 for other in same_as if other in g})
+    frontier = list(hops)
     for level in (1, 2)[:depth]:
         nxt = []
         for i in frontier:

@@ -1,9 +1,11 @@
 """Read and validate a Frictionless data package of the network.
 
 The bundled dataset in ``data/`` is such a package: ``datapackage.json``
-describes four CSV resources (organisations, projects, participations,
-contact_points) with table schemas, licences and sources. :func:`read_package`
-checks every row against its schema and every foreign key, and raises a
+describes four required CSV resources (organisations, projects, participations,
+contact_points) and two optional ones (organisation_relations, sources) with
+table schemas, licences and sources. :func:`read_package` checks every row
+against its schema, every foreign key and, where the package has a ``sources``
+resource, that every cited URL is listed there; it raises a
 :class:`~network._errors.DataError` that names the file, row, column and value
 of the first problem it finds.
 
@@ -11,7 +13,7 @@ Examples
 --------
 >>> tables = read_package()
 >>> sorted(tables)
-['contact_points', 'organisations', 'participations', 'projects']
+['contact_points', 'organisation_relations', 'organisations', 'participations', 'projects', 'sources']
 >>> len(tables["projects"]) >= 25
 True
 """
@@ -30,9 +32,13 @@ from . import settings
 from ._errors import DataError
 from .model import normalise_country
 
-__all__ = ["RESOURCES", "package_metadata", "read_package"]
+__all__ = ["OPTIONAL_RESOURCES", "RESOURCES", "URL_COLUMNS", "package_metadata", "read_package"]
 
 RESOURCES: tuple[str, ...] = ("organisations", "projects", "participations", "contact_points")
+#: Resources a package may have; when present they are validated like the others.
+OPTIONAL_RESOURCES: tuple[str, ...] = ("organisation_relations", "sources")
+#: Columns that cite public pages; each of their URLs must be a row of ``sources``.
+URL_COLUMNS: tuple[str, ...] = ("source_url", "partners_source_url")
 
 
 def package_metadata(path: str | Path | None = None) -> dict:
@@ -214,6 +220,26 @@ def read_package(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
     if missing:
         msg = f"datapackage.json lacks the resource(s) {missing}"
         raise DataError(msg, file="datapackage.json")
-    tables = {r["name"]: _read_resource(root, r) for r in resources if r["name"] in RESOURCES}
-    _check_foreign_keys(tables, [r for r in resources if r["name"] in RESOURCES])
+    known = RESOURCES + OPTIONAL_RESOURCES
+    used = [r for r in resources if r["name"] in known]
+    tables = {r["name"]: _read_resource(root, r) for r in used}
+    _check_foreign_keys(tables, used)
+    if "sources" in tables:
+        _check_sources(tables, used)
     return tables
+
+
+def _check_sources(tables: dict[str, pd.DataFrame], resources: list[dict]) -> None:
+    listed = set(tables["sources"]["url"])
+    for resource in resources:
+        frame = tables[resource["name"]]
+        for column in URL_COLUMNS:
+            if resource["name"] == "sources" or column not in frame:
+                continue
+            for pos, cell in enumerate(frame[column]):
+                for url in ("" if pd.isna(cell) else str(cell)).split():
+                    if url not in listed:
+                        msg = f"cites a page that {tables['sources'].attrs['file']!r} lacks"
+                        raise DataError(
+                            msg, file=resource["path"], row=pos + 1, column=column, value=url
+                        )

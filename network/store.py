@@ -23,7 +23,7 @@ import contextlib
 import math
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -114,6 +114,20 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX merges_status ON merges (status);
     """,
+    # 3 -> 4: how complete a partner list is, renames and successors, the cited pages
+    """
+    ALTER TABLE projects ADD COLUMN partners_stated INTEGER;
+    ALTER TABLE projects ADD COLUMN partners_source_url TEXT;
+    CREATE TABLE organisation_relations (
+        from_id TEXT NOT NULL, to_id TEXT NOT NULL, kind TEXT NOT NULL, since INTEGER,
+        source_url TEXT, origin TEXT NOT NULL, PRIMARY KEY (from_id, to_id, kind)
+    );
+    CREATE INDEX organisation_relations_to ON organisation_relations (to_id);
+    CREATE TABLE sources (
+        url TEXT PRIMARY KEY, title TEXT, publisher TEXT, page_date TEXT, compiled TEXT,
+        origin TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION: int = len(MIGRATIONS)
 
@@ -123,7 +137,7 @@ _ORG_COLUMNS = (
 )  # fmt: skip
 _PROJECT_COLUMNS = (
     "id", "acronym", "title", "programme", "start_date", "end_date", "total_budget",
-    "eu_funding", "themes", "url", "source_url",
+    "eu_funding", "themes", "url", "partners_stated", "partners_source_url", "source_url",
 )  # fmt: skip
 _PARTICIPATION_COLUMNS = ("organisation_id", "project_id", "role", "budget", "source_url")
 _CONTACT_POINT_COLUMNS = ("organisation_id", "kind", "value", "source_url")
@@ -132,13 +146,22 @@ _TABLE_COLUMNS = {
     "projects": _PROJECT_COLUMNS,
     "participations": _PARTICIPATION_COLUMNS,
     "contact_points": _CONTACT_POINT_COLUMNS,
+    "organisation_relations": ("from_id", "to_id", "kind", "since", "source_url"),
+    "sources": ("url", "title", "publisher", "page_date", "compiled"),
 }
 _KEYS = {
     "organisations": ("id",),
     "projects": ("id",),
     "participations": ("organisation_id", "project_id"),
     "contact_points": ("organisation_id", "kind", "value"),
+    "organisation_relations": ("from_id", "to_id", "kind"),
+    "sources": ("url",),
 }
+#: Tables a package fills, in the order they are written (and dropped in reverse).
+_PACKAGE_TABLES = (
+    "organisations", "projects", "participations", "contact_points", "organisation_relations",
+    "sources",
+)  # fmt: skip
 
 
 def _now() -> str:
@@ -294,11 +317,17 @@ class Workspace:
         """
         tables = read_package(package)
         meta = package_metadata(package)
+        if "organisation_relations" in tables:
+            tables["organisation_relations"] = tables["organisation_relations"].rename(
+                columns={"from": "from_id", "to": "to_id"}
+            )
+        empty = {name: pd.DataFrame(columns=list(_TABLE_COLUMNS[name])) for name in _PACKAGE_TABLES}
+        tables = {**empty, **tables}
         with self.transaction() as conn:
             counts = {}
-            for name in ("organisations", "projects", "participations", "contact_points"):
+            for name in _PACKAGE_TABLES:
                 counts[name] = self._upsert(conn, name, tables[name], origin="bundled")
-            for name in ("contact_points", "participations", "projects", "organisations"):
+            for name in reversed(_PACKAGE_TABLES):
                 self._drop_stale(conn, name, tables[name])
             conn.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('seeded_at', ?), ('package_version', ?),"
@@ -420,6 +449,49 @@ class Workspace:
             sql += " WHERE organisation_id = ?"
             params = (organisation_id,)
         return pd.read_sql_query(sql + " ORDER BY organisation_id, kind", self._conn, params=params)
+
+    def relations(self, organisation_id: str | None = None) -> pd.DataFrame:
+        """Renames, successors, mergers and parent bodies, of one organisation or all.
+
+        Columns ``from_id``, ``to_id``, ``kind`` (``successor_of``, ``merged_into``
+        or ``part_of``), ``since`` and ``source_url``; with ``organisation_id``, the
+        relations in which it is either end.
+        """
+        sql = "SELECT from_id, to_id, kind, since, source_url FROM organisation_relations"
+        params: tuple = ()
+        if organisation_id is not None:
+            sql += " WHERE from_id = ? OR to_id = ?"
+            params = (organisation_id, organisation_id)
+        return pd.read_sql_query(sql + " ORDER BY from_id, to_id", self._conn, params=params)
+
+    def related_ids(self, organisation_ids: str | Iterable[str]) -> set[str]:
+        """The organisations linked to any of ``organisation_ids`` by a relation, at any depth.
+
+        One identity across renames: a successor, its predecessor, what merged
+        into it and its parent body count as the same organisation for
+        suggestions. The given ids themselves are not in the result.
+        """
+        start = {organisation_ids} if isinstance(organisation_ids, str) else set(organisation_ids)
+        pairs = self._conn.execute("SELECT from_id, to_id FROM organisation_relations").fetchall()
+        if not pairs:
+            return set()
+        links: dict[str, set[str]] = {}
+        for a, b in pairs:
+            links.setdefault(a, set()).add(b)
+            links.setdefault(b, set()).add(a)
+        seen, todo = set(start), list(start)
+        while todo:
+            for other in links.get(todo.pop(), ()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen - start
+
+    def sources(self) -> pd.DataFrame:
+        """The cited public pages: ``url``, ``title``, ``publisher``, ``page_date``, ``compiled``."""
+        return pd.read_sql_query(
+            "SELECT url, title, publisher, page_date, compiled FROM sources ORDER BY url", self._conn
+        )
 
     def organisation(self, organisation_id: str) -> dict:
         """One organisation as a dict; raises NotFoundError if absent."""

@@ -575,6 +575,7 @@ def suggest(
     max_km: float | None = None,
     include_existing: bool = False,
     reference_year: float | None = None,
+    exclude: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Suggest partners for an organisation or a new profile, with reasons.
 
@@ -605,6 +606,10 @@ def suggest(
     reference_year : float, optional
         Year for the activity part and the "projects since" count; None = the
         index's reference year (the graph keeps the index's time decay).
+    exclude : iterable of str, optional
+        Organisation ids never to propose: the ones linked to ``org`` by a
+        rename, successor, merger or parent relation
+        (:meth:`network.store.Workspace.related_ids`) are the same organisation.
 
     Returns
     -------
@@ -678,6 +683,9 @@ def suggest(
         keep[u] = False
     if not include_existing:
         keep[partners] = False
+    if exclude is not None:
+        rows = [index.org_index[x] for x in exclude if x in index.org_index]
+        keep[rows] = False
     wanted = _norm_countries(countries)
     if wanted is not None:
         keep &= np.isin(index.country, list(wanted))

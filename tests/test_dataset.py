@@ -33,9 +33,51 @@ def test_sizes_meet_the_brief(tables):
 
 def test_every_record_is_sourced(tables):
     for name, frame in tables.items():
+        if name == "sources":
+            continue
         urls = frame["source_url"]
         assert urls.notna().all(), name
         assert urls.str.fullmatch(r"https?://\S+( https?://\S+)*").all(), name
+
+
+def test_every_cited_page_resolves_in_sources(tables):
+    listed = set(tables["sources"]["url"])
+    cited = set()
+    for name, frame in tables.items():
+        for column in ("source_url", "partners_source_url"):
+            if name != "sources" and column in frame:
+                cited.update(u for cell in frame[column].dropna() for u in cell.split())
+    assert cited - listed == set()
+    # and sources lists nothing that is not cited
+    assert listed - cited == set()
+    assert tables["sources"]["compiled"].notna().all()
+
+
+def test_no_relation_points_at_a_missing_organisation(tables):
+    ids = set(tables["organisations"]["id"])
+    relations = tables["organisation_relations"]
+    assert relations["from"].isin(ids).all()
+    assert relations["to"].isin(ids).all()
+    assert not (relations["from"] == relations["to"]).any()
+
+
+def test_new_energy_coalition_is_energy_valleys_successor(tables):
+    orgs = tables["organisations"].set_index("id")
+    relations = tables["organisation_relations"]
+    successors = relations[relations["kind"] == "successor_of"]
+    pairs = {(orgs.loc[a, "name"], orgs.loc[b, "name"]) for a, b in successors[["from", "to"]].values}
+    assert any("New Energy Coalition" in a and "Energy Valley" in b for a, b in pairs), pairs
+
+
+def test_stated_partner_counts_are_never_below_what_is_listed(tables):
+    """A project never lists more lead and project partners than its page states."""
+    parts = tables["participations"]
+    listed = parts[parts["role"] != "associated"].groupby("project_id").size()
+    projects = tables["projects"].set_index("id")
+    stated = projects["partners_stated"].dropna()
+    over = listed.reindex(stated.index).fillna(0) > stated
+    assert not over.any(), stated[over]
+    assert projects.loc[stated.index, "partners_source_url"].notna().all()
 
 
 def test_every_project_has_participants_and_every_org_a_project_or_profile(tables):

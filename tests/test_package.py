@@ -82,3 +82,48 @@ def test_missing_file(package_copy):
     with pytest.raises(DataError, match="missing") as err:
         read_package(package_copy)
     assert err.value.file == "contact_points.csv"
+
+
+def test_a_cited_page_missing_from_sources_names_file_row_column_url(package_copy):
+    url = "https://example.org/not-listed"
+    _rewrite(package_copy / "participations.csv", lambda rows: rows[2].__setitem__(4, url))
+    with pytest.raises(DataError) as err:
+        read_package(package_copy)
+    assert (err.value.file, err.value.row, err.value.column, err.value.value) == (
+        "participations.csv",
+        2,
+        "source_url",
+        url,
+    )
+    assert "sources.csv" in str(err.value)
+
+
+def test_a_relation_to_a_missing_organisation_names_file_row_column_value(package_copy):
+    def point_away(rows):
+        url = rows[1][-1]  # any listed page
+        rows[1:] = [["no-such-org-nl", rows[1][1] if len(rows) > 1 else "x", "successor_of", "", url]]
+
+    relations = package_copy / "organisation_relations.csv"
+    with relations.open(encoding="utf-8", newline="") as handle:
+        assert len(list(csv.reader(handle))) > 1, "the bundled package has relations"
+    _rewrite(relations, point_away)
+    with pytest.raises(DataError) as err:
+        read_package(package_copy)
+    assert (err.value.file, err.value.row, err.value.column, err.value.value) == (
+        "organisation_relations.csv",
+        1,
+        "from",
+        "no-such-org-nl",
+    )
+
+
+def test_an_unknown_relation_kind_is_refused(package_copy):
+    relations = package_copy / "organisation_relations.csv"
+    _rewrite(relations, lambda rows: rows[1].__setitem__(2, "renamed"))
+    with pytest.raises(DataError) as err:
+        read_package(package_copy)
+    assert (err.value.file, err.value.column, err.value.value) == (
+        "organisation_relations.csv",
+        "kind",
+        "renamed",
+    )

@@ -13,6 +13,7 @@ import streamlit as st
 from network import settings
 from network._errors import DataError, WorkspaceError
 from network.graph import CollabGraph, build_graph, filter_participations, metrics_frame
+from network.info import partner_completeness, partners_listed_text
 from network.model import ORG_TYPES, THEMES, country_name
 from network.store import Workspace
 
@@ -66,11 +67,42 @@ def _tables(path: str, version: int) -> dict[str, pd.DataFrame]:
     ws = _workspace(path)
     orgs = ws.organisations()
     orgs["country_name"] = orgs["country"].map(country_name)
-    return {"organisations": orgs, "projects": ws.projects(), "participations": ws.participations()}
+    projects = ws.projects()
+    done = partner_completeness(ws).set_index("project_id").reindex(projects["id"])
+    projects["partners_listed"] = [
+        partners_listed_text(int(n), s) for n, s in zip(done["listed"], done["stated"], strict=True)
+    ]
+    sources = ws.sources().set_index("url")
+    return {
+        "organisations": orgs,
+        "projects": projects,
+        "participations": ws.participations(),
+        "sources": sources,
+    }
+
+
+def page_date(urls: object) -> str:
+    """The date the first cited page states, as listed in the sources table ("" if none)."""
+    first = str(urls or "").split()
+    dates = tables()["sources"]["page_date"]
+    return str(dates.get(first[0]) or "") if first else ""
+
+
+def sources_caption(urls: object) -> str:
+    """Markdown for a fact's source links, each with the date its page states."""
+    sources = tables()["sources"]
+    links = []
+    for url in str(urls or "").split():
+        row = sources.loc[url] if url in sources.index else None
+        label = (row["publisher"] if row is not None and row["publisher"] else None) or url
+        dated = f", page of {row['page_date']}" if row is not None and row["page_date"] else ""
+        read = f", read {row['compiled']}" if row is not None and row["compiled"] else ""
+        links.append(f"[{label}]({url}){dated}{read}")
+    return "Source: " + " · ".join(links) if links else ""
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    """Organisations, projects and participations (cached frames; do not mutate)."""
+    """Organisations, projects, participations and sources (cached frames; do not mutate)."""
     return _tables(workspace_path(), version())
 
 

@@ -102,7 +102,8 @@ def gaps(consortium: Consortium, programme: str) -> None:
     if not any(m in index.org_index for m in consortium.members):
         st.info("No member has a project within the current filters; widen them for suggestions.")
         return
-    found = fill_gaps(consortium, index, programme)
+    related = _state.workspace().related_ids(consortium.members)
+    found = fill_gaps(consortium, index, programme, exclude=related)
     if found.empty:
         st.info("No organisation in the network would fill these gaps.")
         return

@@ -59,7 +59,8 @@ def find_partners_page() -> None:
     if org is not None and org not in index.org_index:
         st.warning("This organisation is not in the network within the current filters.")
         return
-    result = suggest(index, org, profile=profile, **options)
+    related = _state.workspace().related_ids(org) if org is not None else None
+    result = suggest(index, org, profile=profile, exclude=related, **options)
     if result.empty:
         st.info("No candidate passes these filters. Widen them.")
         return

@@ -18,7 +18,10 @@ COLOUR_BY = {"community": "Community (Louvain)", "country": "Country", "type": "
 
 @st.cache_resource(show_spinner="Preparing the network view…", max_entries=32)
 def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict, pd.DataFrame]:
-    """Graph, layout and local metrics of one view ("whole:<metric>" or "ego:<id>:<depth>").
+    """Graph, layout and local metrics of one view ("whole:<metric>" or "ego:<ids>:<depth>").
+
+    ``<ids>`` is the ego's id, then the ids that count as the same organisation
+    (its predecessors, say), joined by "+".
 
     Cached per workspace version, filters and view, so returning to a page is fast;
     the returned objects are shared: never mutate them.
@@ -26,8 +29,11 @@ def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict,
     g = _state._graph(path, version, key)
     kind, _, rest = view.partition(":")
     if kind == "ego":
-        org, depth = rest.rsplit(":", 1)
-        graph = ego_network(g, org, depth=int(depth), max_nodes=settings.max_network_nodes)
+        ids, depth = rest.rsplit(":", 1)
+        org, *same_as = ids.split("+")
+        graph = ego_network(
+            g, org, depth=int(depth), max_nodes=settings.max_network_nodes, same_as=same_as
+        )
     else:
         metrics = _state._metrics(path, version, key)
         top = metrics.nlargest(settings.max_network_nodes, rest)["organisation_id"]

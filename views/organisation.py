@@ -38,21 +38,48 @@ def organisation_page() -> None:
 
 
 def facts(org: dict) -> None:
+    website = org.get("website")
     rows = [
         ("Type", org["type"]),
         ("Country", f"{country_name(org['country'])} ({org['country']})"),
         ("City", org.get("city")),
         ("Address", " ".join(x for x in (org.get("address"), org.get("postcode")) if x)),
-        ("Website", org.get("website")),
+        ("Website", f"[{website}]({website})" if website else ""),
         ("Sectors", ", ".join(split_list(org.get("sectors")))),
         ("ESCA label", f"{org['esca_label']} ({org['esca_year'] or 'year unknown'})"
          if org.get("esca_label") else ""),
         ("PIC", org.get("pic")),
     ]  # fmt: skip
-    table = pd.DataFrame([(k, v) for k, v in rows if v], columns=["Fact", "Value"])
-    st.dataframe(table, hide_index=True)
-    sources = (org.get("source_url") or "").split()
-    st.caption("Source: " + " · ".join(f"[{u}]({u})" for u in sources) if sources else "")
+    st.markdown("\n".join(f"- **{k}:** {v}" for k, v in rows if v))
+    relations_of(org["id"])
+    st.caption(_state.sources_caption(org.get("source_url")))
+
+
+RELATION_WORDS = {
+    ("successor_of", "from"): "Successor of",
+    ("successor_of", "to"): "Succeeded by",
+    ("merged_into", "from"): "Merged into",
+    ("merged_into", "to"): "Took in",
+    ("part_of", "from"): "Part of",
+    ("part_of", "to"): "Includes",
+}
+
+
+def relations_of(org_id: str) -> None:
+    """Renames, successors and parent bodies: one identity across names."""
+    relations = _state.workspace().relations(org_id)
+    names = _state.tables()["organisations"].set_index("id")["name"]
+    for r in relations.itertuples():
+        end = "from" if r.from_id == org_id else "to"
+        other = r.to_id if end == "from" else r.from_id
+        since = f" (since {int(r.since)})" if pd.notna(r.since) else ""
+        cols = st.columns([4, 1])
+        cols[0].markdown(
+            f":material/link: **{RELATION_WORDS[(r.kind, end)]}** {names.get(other, other)}"
+            f"{since} — {_state.sources_caption(r.source_url)}"
+        )
+        if cols[1].button("Open", key=f"rel_{other}"):
+            _state.open_organisation(other)
 
 
 def actions(org_id: str) -> None:
@@ -72,11 +99,22 @@ def projects_of(org_id: str) -> None:
     if mine.empty:
         st.info("No project of this organisation in the workspace.")
         return
-    st.dataframe(
-        mine[["acronym", "title", "programme", "start_date", "end_date", "role", "source_url"]],
-        hide_index=True,
-        column_config={"source_url": st.column_config.LinkColumn("Source")},
+    listed = _state.tables()["projects"].set_index("id")["partners_listed"]
+    shown = mine.assign(
+        partners=listed.reindex(mine["project_id"]).to_numpy(),
+        page_date=mine["source_url"].map(_state.page_date),
     )
+    st.dataframe(
+        shown[["acronym", "title", "programme", "start_date", "end_date", "role", "partners",
+               "source_url", "page_date"]],
+        hide_index=True,
+        column_config={
+            "partners": st.column_config.TextColumn("Partners", help="How many of the partners"
+                " that the project's public page states are in the data"),
+            "source_url": st.column_config.LinkColumn("Source"),
+            "page_date": st.column_config.TextColumn("Page date"),
+        },
+    )  # fmt: skip
 
 
 def partners_of(org_id: str) -> None:
@@ -100,8 +138,16 @@ def ego_network_of(org_id: str) -> None:
     if org_id not in g:
         st.caption("No partners within the current filters.")
         return
+    related = sorted(_state.workspace().related_ids(org_id) & set(g.org_ids))
+    ids = org_id
+    if related and st.toggle(
+        "Include the projects of its other names (predecessor, successor, merged bodies)",
+        value=True,
+        key="ego_related",
+    ):
+        ids = "+".join([org_id, *related])
     graph, _, fig = network_nodes_and_figure(
-        f"ego:{org_id}:1", _state.metrics(), "degree", "country", org_id
+        f"ego:{ids}:1", _state.metrics(), "degree", "country", org_id
     )
     fig.update_layout(height=420)
     st.plotly_chart(fig, key="org_ego", theme=None)
@@ -176,10 +222,14 @@ def contact_points_of(org_id: str) -> None:
     if points.empty:
         st.caption("No public contact point recorded. Check the organisation's website.")
         return
+    points = points.assign(page_date=points["source_url"].map(_state.page_date))
     st.dataframe(
-        points[["kind", "value", "source_url"]],
+        points[["kind", "value", "source_url", "page_date"]],
         hide_index=True,
-        column_config={"source_url": st.column_config.LinkColumn("Source")},
+        column_config={
+            "source_url": st.column_config.LinkColumn("Source"),
+            "page_date": st.column_config.TextColumn("Page date"),
+        },
     )
 
 
