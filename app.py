@@ -2,32 +2,37 @@
 
 Run ``streamlit run app.py`` (optionally ``-- --workspace PATH``). This file
 only routes pages; each page lives in ``views/`` (not ``pages/``, which
-Streamlit would route on its own) and the logic in ``network/``.
+Streamlit would route on its own) and the logic in ``network/``. A page's
+module is imported when the page is first shown, so the first page appears
+without waiting for the others' libraries.
 """
+
+import importlib
 
 import streamlit as st
 
 from views import _state
-from views.consortium import consortium_page
-from views.data import data_page
-from views.export import export_page
-from views.find_partners import find_partners_page
-from views.map import map_page
-from views.network import network_page
-from views.organisation import organisation_page
-from views.overview import overview_page
 
 st.set_page_config(page_title="North Sea Partner Explorer", page_icon="🌊", layout="wide")
 
+
+def _page(module: str, function: str, title: str, url_path: str, **options) -> st.Page:
+    def run() -> None:
+        getattr(importlib.import_module(f"views.{module}"), function)()
+
+    run.__name__ = function
+    return st.Page(run, title=title, url_path=url_path, **options)
+
+
 PAGES = [
-    st.Page(overview_page, title="Overview", url_path="overview", default=True),
-    st.Page(map_page, title="Map", url_path="map"),
-    st.Page(network_page, title="Network", url_path="network"),
-    st.Page(organisation_page, title="Organisation", url_path="organisation"),
-    st.Page(find_partners_page, title="Find partners", url_path="find-partners"),
-    st.Page(consortium_page, title="Consortium", url_path="consortium"),
-    st.Page(export_page, title="Export", url_path="export"),
-    st.Page(data_page, title="Data", url_path="data"),
+    _page("overview", "overview_page", "Overview", "overview", default=True),
+    _page("map", "map_page", "Map", "map"),
+    _page("network", "network_page", "Network", "network"),
+    _page("organisation", "organisation_page", "Organisation", "organisation"),
+    _page("find_partners", "find_partners_page", "Find partners", "find-partners"),
+    _page("consortium", "consortium_page", "Consortium", "consortium"),
+    _page("export", "export_page", "Export", "export"),
+    _page("data", "data_page", "Data", "data"),
 ]
 
 _state.register_pages(PAGES)

@@ -10,13 +10,13 @@ Layout of the files
 -------------------
 CSV
     UTF-8 with a byte-order mark (Excel then reads the accents right), CRLF
-    line ends, :mod:`csv` quoting. One row per organisation, columns
+    line ends, :mod:`csv` quoting: a plain RFC 4180 table, one header row and
+    then one row per organisation, nothing else, so spreadsheets, CRM importers
+    and ``pandas.read_csv`` read exactly the exported organisations. Columns
     :data:`CSV_COLUMNS`; the user's own contacts at an organisation are joined
-    into one cell, ``Name (Role) <email> phone; ...``. The **last line** is the
-    source attribution, a one-field row ``# Source: ...``: the only row whose
-    first field starts with ``#`` (organisation ids never do). Drop it with
-    ``rows[:-1]``, ``pandas.read_csv(..., skipfooter=1, engine="python")``, or
-    by that ``#``.
+    into one cell, ``Name (Role) <email> phone; ...``. The attribution is the
+    ``source`` column (who published the row's data), beside ``source_url``
+    (the pages it came from).
 XLSX
     Sheet "Organisations" with the same rows and columns as the CSV (bold,
     frozen header, autofilter, column widths fitted to the content); sheet
@@ -53,8 +53,8 @@ Examples
 ...     {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL"}])},
 ...     origin="import:cordis-h2020")
 >>> data = gather(ws, ["ev"])
->>> to_csv(data).decode("utf-8-sig").splitlines()[-1]
-'"# Source: CORDIS, European Commission"'
+>>> to_csv(data).decode("utf-8-sig").splitlines()
+['organisation_id,organisation,...,source_url,source', 'ev,Energy Valley,...,"CORDIS, European Commission"']
 >>> ws.close()
 """
 
@@ -110,7 +110,7 @@ BUNDLED_SOURCE = "Interreg North Sea programme and public project pages (see sou
 CSV_COLUMNS: tuple[str, ...] = (
     "organisation_id", "organisation", "type", "country", "city", "address", "postcode",
     "website", "email", "phone", "web_form", "postal_address", "my_contacts",
-    "projects_in_common", "source_url",
+    "projects_in_common", "source_url", "source",
 )  # fmt: skip
 #: Columns of the XLSX sheet "My contacts" (one row per contact of the user's).
 CONTACT_COLUMNS: tuple[str, ...] = (
@@ -459,6 +459,8 @@ def contact_table(data: ExportData) -> pd.DataFrame:
     columns["my_contacts"] = [mine.get(i, "") for i in ids]
     common = _projects_in_common(data)
     columns["projects_in_common"] = [common.get(i, "") for i in ids]
+    origins = orgs["origin"].tolist() if "origin" in orgs.columns else [""] * len(ids)
+    columns["source"] = [source_label(o) if _text(o) else "" for o in origins]
     return pd.DataFrame(columns, columns=list(CSV_COLUMNS), dtype=object)
 
 
@@ -480,7 +482,7 @@ def my_contacts_table(data: ExportData) -> pd.DataFrame:
 
 # -- CSV and XLSX ------------------------------------------------------------------------------
 def to_csv(data: ExportData, *, delimiter: str = ",") -> bytes:
-    """The contact list as CSV bytes (UTF-8 with BOM, CRLF, last line the attribution).
+    """The contact list as CSV bytes: UTF-8 with BOM, CRLF, a header and one row per organisation.
 
     ``delimiter`` ``";"`` suits Excel in locales whose decimal mark is a comma
     (NL, DE, DK, NO, SE, BE) when the file is opened by double-click.
@@ -491,7 +493,6 @@ def to_csv(data: ExportData, *, delimiter: str = ",") -> bytes:
     table = contact_table(data)
     for row in table.itertuples(index=False, name=None):
         writer.writerow([neutralise(v) for v in row])
-    writer.writerow(["# " + data.attribution])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -564,6 +565,7 @@ def _about_rows(data: ExportData) -> list[tuple[str, str]]:
         ("my_contacts", "your own contacts there (also on the sheet 'My contacts')"),
         ("projects_in_common", f"acronyms of {common}"),
         ("source_url", "the public page(s) the organisation's data come from"),
+        ("source", "who published the organisation's data (the attribution to keep)"),
     ]
 
 

@@ -88,17 +88,18 @@ def ws(tmp_path):
 
 EXPECTED = (
     BOM + "organisation_id,organisation,type,country,city,address,postcode,website,email,phone,"
-    "web_form,postal_address,my_contacts,projects_in_common,source_url\r\n"
+    "web_form,postal_address,my_contacts,projects_in_common,source_url,source\r\n"
     "ev,Energy Valley,cluster,NL,Groningen,Stationsplein 1,9726 AE,https://energyvalley.nl,"
     "info@energyvalley.nl,'+31 50 000 0000,,,"
     "Anna de Vries (Project manager) <anna@energyvalley.nl> 050 123 4567,BLUE; NorthH2,"
-    "https://example.org/ev\r\n"
+    "https://example.org/ev,Interreg North Sea programme and public project pages (see "
+    "source_url)\r\n"
     'mcn,Maritimes Cluster Norddeutschland,cluster,DE,Hamburg,,,,,,,"Wexstrasse 7, 20355 Hamburg"'
-    ",,BLUE; h2020-99; NorthH2,https://example.org/mcn\r\n"
+    ",,BLUE; h2020-99; NorthH2,https://example.org/mcn,Interreg North Sea programme and public "
+    "project pages (see source_url)\r\n"
     'aau,"Aalborg Universitet, Department of Energy",university,DK,Aalborg,,,,,,,,'
-    "Søren Østergaard <so@aau.dk>,h2020-99; NorthH2,https://cordis.europa.eu/project/id/1\r\n"
-    '"# Source: CORDIS, European Commission; Interreg North Sea programme and public project '
-    'pages (see source_url)"\r\n'
+    "Søren Østergaard <so@aau.dk>,h2020-99; NorthH2,https://cordis.europa.eu/project/id/1,"
+    '"CORDIS, European Commission"\r\n'
 )
 
 
@@ -113,13 +114,20 @@ def test_csv_reads_back_as_the_contact_table(ws):
     text = to_csv(data).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == list(CSV_COLUMNS)
-    assert rows[-1] == [f"# {data.attribution}"]
     expected = [[neutralise(v) for v in row] for row in contact_table(data).values.tolist()]
-    assert rows[1:-1] == expected
-    frame = pd.read_csv(
-        io.StringIO(text), skipfooter=1, engine="python", dtype=str, keep_default_na=False
-    )
+    assert rows[1:] == expected
+
+
+def test_csv_reads_back_with_pandas_and_dictreader_as_exactly_its_organisations(ws):
+    data = gather(ws, ["ev", "mcn", "aau"])
+    raw = to_csv(data)
+    frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert frame["organisation_id"].tolist() == ["ev", "mcn", "aau"]
+    assert list(frame.columns) == list(CSV_COLUMNS)
+    records = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert [r["organisation_id"] for r in records] == ["ev", "mcn", "aau"]
+    assert records[2]["source"] == "CORDIS, European Commission"
+    assert records[2]["organisation"] == "Aalborg Universitet, Department of Energy"
 
 
 def test_projects_in_common_with_a_reference_organisation(ws):
@@ -131,7 +139,7 @@ def test_order_kept_duplicates_and_unknown_ids_dropped(ws):
     data = gather(ws, ["aau", "ev", "aau", "no-such-org"])
     assert data.ids == ("aau", "ev")
     rows = list(csv.reader(io.StringIO(to_csv(data).decode("utf-8-sig"), newline="")))
-    assert [r[0] for r in rows[1:-1]] == ["aau", "ev"]
+    assert [r[0] for r in rows[1:]] == ["aau", "ev"]
     assert rows[1][13] == rows[2][13] == "NorthH2"  # only p1 joins the two
 
 
@@ -146,19 +154,18 @@ def test_semicolon_separator_for_european_excel(ws):
 @pytest.mark.parametrize(
     ("origin", "line"),
     [
-        ("bundled", "# Source: Interreg North Sea programme and public project pages (see "
-                    "source_url)"),
-        ("import:keep.eu", "# Source: keep.eu"),
-        ("import:cordis-fp7", "# Source: CORDIS, European Commission"),
+        ("bundled", "Interreg North Sea programme and public project pages (see source_url)"),
+        ("import:keep.eu", "keep.eu"),
+        ("import:cordis-fp7", "CORDIS, European Commission"),
     ],
 )  # fmt: skip
-def test_attribution_line_follows_the_origin(tmp_path, origin, line):
+def test_source_column_follows_the_origin(tmp_path, origin, line):
     with Workspace(tmp_path / "w.sqlite", seed=False) as ws:
         org = {"id": "x", "name": "X", "type": "other", "country": "BE"}
         ws.write_tables({"organisations": pd.DataFrame([org])}, origin=origin)
         text = to_csv(gather(ws, ["x"])).decode("utf-8-sig")
-    last = next(csv.reader([text.splitlines()[-1]]))
-    assert last == [line]
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["source"] for r in rows] == [line]
 
 
 def test_formula_cells_are_neutralised(tmp_path):
@@ -221,10 +228,10 @@ def test_cli_exports_a_shortlist_to_a_file(ws, tmp_path):
     result = export_cli(ws, format="csv", out=out, shortlist="bid")
     text = out.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert [r[0] for r in rows[1:-1]] == ["ev", "mcn"]  # lead first
+    assert [r[0] for r in rows[1:]] == ["ev", "mcn"]  # lead first
     assert result["organisations"] == 2 and result["contacts"] == 1
     assert result["bytes"] == out.stat().st_size
-    assert result["attribution"] == rows[-1][0].removeprefix("# ")
+    assert all(row[-1] in result["attribution"] for row in rows[1:])
     assert not out.with_name("bid.csv.part").exists()
 
 
@@ -232,7 +239,7 @@ def test_cli_countries_and_errors(ws, tmp_path):
     out = tmp_path / "x.csv"
     result = export_cli(ws, format="csv", out=out, countries="nl,DK")
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
-    assert sorted(r[0] for r in rows[1:-1]) == ["aau", "ev"]
+    assert sorted(r[0] for r in rows[1:]) == ["aau", "ev"]
     assert result["organisations"] == 2
     with pytest.raises(NotFoundError, match="no shortlist named 'nope'"):
         export_cli(ws, format="csv", out=out, shortlist="nope")
