@@ -135,3 +135,29 @@ def test_flow2_find_partners_shortlist_and_consortium_check(app_server, page):
         assert name.rsplit(" (", 1)[0] in text
         assert country in text
     screenshot(page, "flow2-consortium")
+
+
+PAGE_TITLES = {
+    "": "North Sea Partner Explorer",
+    "map": "Map",
+    "network": "Network",
+    "organisation": "Organisation",
+    "find-partners": "Find partners",
+    "consortium": "Consortium",
+    "export": "Export",
+    "data": "Data",
+}
+
+
+def test_the_permalink_of_every_page_reopens_it_without_a_dialog(app_server, page):
+    for path, title in PAGE_TITLES.items():
+        page.goto(f"{app_server.url}/{path}?country=NL")
+        wait_for_app(page)
+        link = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+        link = "".join(link.split())
+        assert "country=NL" in link, link
+        page.goto(link)
+        wait_for_app(page)
+        assert page.locator("[role='dialog']").count() == 0, f"a dialog opened for {link}"
+        heading = page.locator("h1").filter(has_text=title)
+        assert heading.count() >= 1, f"{link} did not reopen {title!r}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 streamlit_testing = pytest.importorskip("streamlit.testing.v1")
@@ -166,3 +167,38 @@ def test_location_correction_is_kept_and_wins(app, workspace_path):
         ws.seed()  # re-seeding and re-locating do not undo it
         assert ws.organisation(ev)["location_source"] == "user"
     assert any("source: user" in c.value for c in at.caption)
+
+
+def test_find_partners_takes_the_organisation_from_the_url(app, workspace_path):
+    ev = _energy_valley(workspace_path)
+    at = AppTest.from_function(_page_script, args=("find_partners:find_partners_page",))
+    at.query_params["org"] = ev
+    at.run(timeout=90)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) >= 5
+    assert "New Energy Coalition" not in set(table["name"])  # its own successor
+
+
+def test_organisation_shows_relations_partner_completeness_and_page_dates(app, workspace_path):
+    from network.info import partner_completeness
+    from network.store import Workspace
+
+    ev = _energy_valley(workspace_path)
+    at = app("organisation:organisation_page", org=ev)
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Succeeded by** New Energy Coalition" in text
+    assert "**Website:** [http" in text  # a link, not plain text
+    projects = at.dataframe[0].value
+    with Workspace(workspace_path) as ws:
+        done = partner_completeness(ws).set_index("project_id")
+        mine = ws.participations().query("organisation_id == @ev")
+    for row in mine.itertuples():
+        listed, stated = done.loc[row.project_id, ["listed", "stated"]]
+        shown = projects.loc[projects["acronym"] == row.acronym, "partners"].iloc[0]
+        assert str(listed) in shown
+        assert ("partial" in shown) == (pd.notna(stated) and listed < stated)
+    assert "page_date" in projects.columns
+    # the ego network may include the predecessor's or successor's projects
+    assert any("other names" in t.label for t in at.toggle)

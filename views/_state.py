@@ -376,7 +376,9 @@ def share_link(page: str, params: dict[str, object]) -> None:
     base = (st.context.url or "").split("?")[0].rstrip("/")
     root = base.rsplit("/", 1)[0] if base.endswith(f"/{page}") else base
     query = urlencode(params, doseq=True)
-    link = f"{root}/{page}" + (f"?{query}" if query else "")
+    # the default page is served at the root: its own path would open "Page not found"
+    path = "" if getattr(PAGES.get(page), "_default", False) else page
+    link = f"{root}/{path}" + (f"?{query}" if query else "")
     with st.sidebar:
         st.caption("Link to this view (copy to share or bookmark):")
         st.code(link, language=None, wrap_lines=True)
