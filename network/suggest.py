@@ -180,6 +180,8 @@ class SuggestIndex:
     since_year: int = 0
     reference_year: float = 0.0
     half_life: float = DEFAULT_HALF_LIFE
+    #: Terms that name a theme, sector or programme part (not a programme or a title word).
+    theme_terms: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -337,7 +339,7 @@ def build_index(
     label = np.array([_LABEL_SCORES.get(c, 0.0) for c in label_text])
 
     pweight = decay_weights(inc.project_year, reference_year, half_life)
-    terms, term_labels, idf = _term_matrix(
+    terms, term_labels, idf, theme_terms = _term_matrix(
         p, inc, attr, org_col=org_col, project_col=project_col, pweight=pweight
     )
     return SuggestIndex(
@@ -368,6 +370,7 @@ def build_index(
         since_year=since_year,
         reference_year=float(reference_year),
         half_life=half_life,
+        theme_terms=theme_terms,
     )
 
 
@@ -398,12 +401,16 @@ def _term_matrix(
     org_col: str,
     project_col: str,
     pweight: np.ndarray,
-) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    """Organisation x term TF-IDF matrix (rows L2-normalised, log-scaled counts)."""
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
+    """Organisation x term TF-IDF matrix (rows L2-normalised, log-scaled counts).
+
+    Also returns the labels, the idf and which terms name a theme or sector.
+    """
     n = len(inc.orgs)
     prog = _programme_col(p)
     cols = [c for c in ("themes", prog, "title") if c is not None and c in p.columns]
     pieces = []
+    themes: set[str] = set()
     if cols:
         q = p[[org_col, project_col, *cols]].drop_duplicates()
         rows = q[org_col].map(inc.org_index)
@@ -417,8 +424,11 @@ def _term_matrix(
                 pieces.append(_explode(rows, 0.5 * w, words))
             else:
                 pieces.append(_explode(rows, w, q[col].map(_split_terms)))
+                if col in ("themes", "programme_part"):  # a programme's name is no theme
+                    themes.update(pieces[-1]["term"].astype(str))
     if "sectors" in attr.columns:
         pieces.append(_explode(np.arange(n), np.ones(n), attr["sectors"].map(_split_terms)))
+        themes.update(pieces[-1]["term"].astype(str))
     if pieces:
         allt = pd.concat(pieces, ignore_index=True)
         codes, labels = pd.factorize(allt["term"].astype(str))
@@ -437,7 +447,7 @@ def _term_matrix(
     M = (M @ sp.diags(idf)).tocsr()
     norm = np.sqrt(np.asarray(M.multiply(M).sum(axis=1)).ravel())
     M = (sp.diags(np.divide(1.0, norm, out=np.zeros(n), where=norm > 0)) @ M).tocsr()
-    return M, labels, idf
+    return M, labels, idf, np.array([str(t) in themes for t in labels], dtype=bool)
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
@@ -762,6 +772,12 @@ def _explain(
                 f"{lead}: {', '.join(names)}" if k <= 3 else f"{lead}, e.g. {', '.join(names)}"
             )
     shared = vec.multiply(index.terms[v]).tocsr()
+    if index.theme_terms is not None:  # reasons name themes and sectors, never programmes
+        keep = index.theme_terms[shared.indices]
+        shared = sp.csr_matrix(
+            (shared.data[keep], (np.zeros(keep.sum(), dtype=np.int64), shared.indices[keep])),
+            shape=shared.shape,
+        )
     if shared.nnz:
         order = np.argsort(-shared.data, kind="stable")[:3]
         bits.append(

@@ -163,7 +163,7 @@ def test_index_without_org_frame() -> None:
             "project": ["p", "p", "q", "q"],
             "start_date": pd.to_datetime(["2020-01-01"] * 4),
             "country": ["UK", "EL", "EL", "DE"],
-            "programme": ["SC3", "SC3", "SC3", "SC3"],
+            "programme_part": ["SC3", "SC3", "SC3", "SC3"],
         }
     )
     idx = build_index(parts)
@@ -172,3 +172,18 @@ def test_index_without_org_frame() -> None:
     assert out["id"].tolist() == ["c"]
     assert "works on sc3" in out["why"].iloc[0]
     assert np.isfinite(out["score"]).all()
+
+
+def test_reasons_name_themes_never_programmes(workspace):
+    orgs = workspace.organisations().set_index("id")
+    parts = workspace.participations().rename(
+        columns={"organisation_id": "org", "project_id": "project"}
+    )
+    index = build_index(parts.join(orgs[["country", "type"]], on="org"), orgs.reset_index())
+    programmes = {p.lower() for p in parts["programme"].dropna().unique()}
+    busiest = parts["org"].value_counts().index[:15]
+    reasons = [why for org in busiest for why in suggest(index, org, top=10)["why"]]
+    themed = [r for r in reasons if "works on" in r.lower()]
+    assert themed, "some reasons name shared themes"
+    for reason in reasons:
+        assert not any(p in reason.lower() for p in programmes), reason
