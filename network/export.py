@@ -53,8 +53,11 @@ Examples
 ...     {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL"}])},
 ...     origin="import:cordis-h2020")
 >>> data = gather(ws, ["ev"])
->>> to_csv(data).decode("utf-8-sig").splitlines()
-['organisation_id,organisation,...,source_url,source', 'ev,Energy Valley,...,"CORDIS, European Commission"']
+>>> header, row = to_csv(data).decode("utf-8-sig").splitlines()
+>>> header.split(",")[-2:], row.split(",", 2)[:2]
+(['source_url', 'source'], ['ev', 'Energy Valley'])
+>>> row.endswith('"CORDIS, European Commission"')
+True
 >>> ws.close()
 """
 

@@ -12,8 +12,9 @@ of the first problem it finds.
 Examples
 --------
 >>> tables = read_package()
->>> sorted(tables)
-['contact_points', 'organisation_relations', 'organisations', 'participations', 'projects', 'sources']
+>>> sorted(tables)  # doctest: +NORMALIZE_WHITESPACE
+['contact_points', 'organisation_relations', 'organisations', 'participations',
+ 'projects', 'sources']
 >>> len(tables["projects"]) >= 25
 True
 """

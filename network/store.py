@@ -488,10 +488,9 @@ class Workspace:
         return seen - start
 
     def sources(self) -> pd.DataFrame:
-        """The cited public pages: ``url``, ``title``, ``publisher``, ``page_date``, ``compiled``."""
-        return pd.read_sql_query(
-            "SELECT url, title, publisher, page_date, compiled FROM sources ORDER BY url", self._conn
-        )
+        """The cited pages: ``url``, ``title``, ``publisher``, ``page_date``, ``compiled``."""
+        sql = "SELECT url, title, publisher, page_date, compiled FROM sources ORDER BY url"
+        return pd.read_sql_query(sql, self._conn)
 
     def organisation(self, organisation_id: str) -> dict:
         """One organisation as a dict; raises NotFoundError if absent."""
