@@ -430,17 +430,20 @@ def _table_batch(
     why = pd.Series("", index=rows.index, dtype=object)
     rows["name"] = _clean_text(rows, "name", label["name"], report)
     no_name = rows["name"].eq("")
-    problems.add(rows, no_name, label["name"], "an organisation needs a name", SKIPPED)
+    problems.add(
+        rows, no_name, label["name"], "an organisation needs a name", SKIPPED, value_col="name"
+    )
     why[no_name] = "an organisation needs a name"
     no_country = rows["country"].eq("") & why.eq("")
-    problems.add(rows, no_country, label["country"], "an organisation needs a country", SKIPPED)
+    problem = "an organisation needs a country"
+    problems.add(rows, no_country, label["country"], problem, SKIPPED, value_col="country")
     why[no_country] = "an organisation needs a country"
     country, unknown = _countries(
         rows, "country", label["country"], ImportReport("", ""), Problems()
     )
     unknown = unknown & why.eq("")
     problem = "unknown country (expected an ISO code like DE, UK/EL, or an English name)"
-    problems.add(rows, unknown, label["country"], problem, SKIPPED)
+    problems.add(rows, unknown, label["country"], problem, SKIPPED, value_col="country")
     why[unknown] = problem
     skip = why.ne("")
     if skip.any():
