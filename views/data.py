@@ -92,6 +92,7 @@ def import_section() -> None:
         accept_multiple_files=True,
         type=["csv", "tsv", "txt", "zip", "xlsx", "json", "jsonl"],
         key="data_upload",
+        max_upload_size=max(1, settings.max_import_bytes // (1024 * 1024)),
         help="CORDIS: project.csv and organization.csv together, or the official .zip. "
         "keep.eu: the .xlsx search export. Anything else: a CSV, XLSX or JSON table. "
         f"Up to {settings.max_import_bytes / 1e6:.0f} MB per file.",
