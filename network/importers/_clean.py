@@ -229,8 +229,8 @@ def _roles(
     frame: pd.DataFrame, column: str, label: str, table: dict[str, str], problems: Problems
 ) -> pd.Series:
     """Roles of a column; an unknown role is a problem and gets the default role ``partner``."""
-    key = frame[column].fillna("").astype(str).map(_role_key)
-    out = key.map(table)
+    values = frame[column].fillna("").astype(str)
+    out = values.map({v: table.get(_role_key(v)) for v in values.unique()})
     bad = out.isna()
     problems.add(
         frame,

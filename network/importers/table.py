@@ -495,7 +495,7 @@ def _table_batch(
         rows_kept=len(rows),
         rejected=rejected,
     )
-    if not any(f in columns or f in defaults for f in _PROJECT_FIELDS):
+    if rows.empty or not any(f in columns or f in defaults for f in _PROJECT_FIELDS):
         batch.orgs = _merge_repeats(orgs_all, rows, label["name"], report, problems)
         return batch
     has_project = rows[list(_PROJECT_FIELDS)].ne("").any(axis=1)
@@ -608,10 +608,11 @@ def _merge_repeats(
     filled = orgs.copy()
     for column in _ORG_VALUE_FIELDS:
         values = filled[column]
-        if values.dtype == object:
-            values = values.where(values.ne(""))
+        text = not pd.api.types.is_numeric_dtype(values.dtype)
+        if text:
+            values = values.astype(object).where(values.ne(""))
         filled[column] = values.groupby(filled["key"], sort=False).transform("first")
-        if orgs[column].dtype == object:
+        if text:
             filled[column] = filled[column].fillna("")
     return filled.drop_duplicates("key").reset_index(drop=True)
 
