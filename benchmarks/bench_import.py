@@ -111,8 +111,143 @@ def import_peak_mb() -> dict:
     return entry(value, "MB", 1000.0, baseline, baseline_is="peak RSS of pandas.read_csv only")
 
 
+# -- a hostile XLSX: 2.5 MB on disk, one sheet that unpacks to ~550 MB ----------------------------
+_HOSTILE_ROWS = 1_500_000
+_NAME = "Nordsee Offshore Wind Energie Kompetenzzentrum und Innovationscluster " * 4
+
+
+def write_hostile_xlsx(path: Path, rows: int = _HOSTILE_ROWS) -> Path:
+    """Write a valid XLSX whose one sheet has ``rows`` rows of long names (streamed to disk)."""
+    import zipfile
+
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+            '.org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats'
+            '.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships"><sheets><sheet name="Partners" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>Organisation</t></is></c>'
+                b'<c r="B1" t="inlineStr"><is><t>Country</t></is></c></row>'
+            )
+            block = []
+            for number in range(rows):
+                block.append(  # cell references are optional: rows without them
+                    f'<row><c t="inlineStr"><is><t>{_NAME} {number % 1000}</t></is></c>'
+                    '<c t="inlineStr"><is><t>DE</t></is></c></row>'
+                )
+                if len(block) == 10_000:
+                    sheet.write("".join(block).encode())
+                    block = []
+            sheet.write("".join(block).encode() + b"</sheetData></worksheet>")
+    return path
+
+
+_HOSTILE_CHILD = """
+import sys, tempfile, time
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from network._errors import DataError
+from network.importers import import_files
+from network.store import Workspace
+path = Path({path!r})
+with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "w.sqlite", seed=False) as ws:
+    start = time.perf_counter()
+    try:
+        import_files(ws, path, format="auto", mapping={{"name": "Organisation",
+                     "country": "Country"}}, locate=False)
+        outcome = "imported"
+    except DataError as exc:
+        outcome = str(exc)
+    seconds = time.perf_counter() - start
+status = Path("/proc/self/status").read_text()
+peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
+print(seconds, peak, outcome.replace(chr(10), " "), sep="\t")
+"""
+
+
+@functools.cache
+def _hostile() -> dict:
+    """Import the hostile XLSX and, as the baseline, a 10-row XLSX, each in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        hostile = write_hostile_xlsx(Path(tmp) / "hostile.xlsx")
+        small = write_hostile_xlsx(Path(tmp) / "small.xlsx", rows=10)
+        out = {"file_mb": round(hostile.stat().st_size / 1e6, 2)}
+        for label, path in (("hostile", hostile), ("small", small)):
+            code = _HOSTILE_CHILD.format(root=str(ROOT), path=str(path))
+            run = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, timeout=600
+            )
+            if run.returncode:
+                raise RuntimeError(run.stderr[-2000:])
+            seconds, peak, outcome = run.stdout.strip().splitlines()[-1].split("\t", 2)
+            out[label] = {"s": float(seconds), "mb": float(peak), "outcome": outcome}
+    if out["hostile"]["outcome"] == "imported":
+        raise RuntimeError("the hostile XLSX was imported, not refused")
+    return out
+
+
+def hostile_xlsx_refuse_s() -> dict:
+    """Time to refuse a 2.5 MB XLSX whose sheet unpacks to ~550 MB (goal 2 s).
+
+    Baseline: importing a 10-row XLSX of the same layout, in the same run.
+    """
+    m = _hostile()
+    return entry(
+        m["hostile"]["s"],
+        "s",
+        2.0,
+        m["small"]["s"],
+        baseline_is="import of a 10-row XLSX",
+        file_mb=m["file_mb"],
+        message=m["hostile"]["outcome"][:200],
+    )
+
+
+def hostile_xlsx_peak_mb() -> dict:
+    """Peak memory (RSS) of a process refusing the hostile XLSX (goal 300 MB).
+
+    Baseline: the peak of a process importing a 10-row XLSX.
+    """
+    m = _hostile()
+    return entry(
+        m["hostile"]["mb"], "MB", 300.0, m["small"]["mb"], baseline_is="peak RSS, 10-row XLSX"
+    )
+
+
 BENCHMARKS = {
     "import_h2020_s": import_h2020_s,
     "import_vs_pandas_ratio": import_vs_pandas_ratio,
     "import_peak_mb": import_peak_mb,
+    "hostile_xlsx_refuse_s": hostile_xlsx_refuse_s,
+    "hostile_xlsx_peak_mb": hostile_xlsx_peak_mb,
 }

@@ -23,7 +23,7 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -34,7 +34,9 @@ from . import settings
 from ._errors import DataError, ImportLimitError
 
 __all__ = [
+    "check_rows",
     "check_size",
+    "check_zip",
     "decode_text",
     "fingerprint",
     "fix_mojibake",
@@ -46,43 +48,31 @@ __all__ = [
     "parse_number",
     "parse_numbers",
     "read_delimited",
+    "read_sheet",
+    "shorten",
     "sniff_delimiter",
     "sniff_kind",
     "zip_member",
 ]
 
 # -- mojibake -----------------------------------------------------------------------------
-# UTF-8 bytes read as cp1252 (or Latin-1): a lead byte C2-F4 shown as 'Â'..'ô', then one
-# or more continuation bytes 80-BF shown as Latin-1 or cp1252 characters.
+# UTF-8 bytes read as cp1252 (or Latin-1): a lead byte C2-F4 shown as 'Â'..'ô', then a
+# continuation byte 80-BF shown as a Latin-1 or cp1252 character. Only values with such a
+# pair are handed to ftfy (the repair itself); the rest are left alone, quickly.
 _CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
-_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_HIGH}]+")
 _MOJIBAKE_HINT = f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_HIGH}]"
-
-
-def _as_bytes(text: str) -> bytes:
-    out = bytearray()
-    for char in text:
-        try:
-            out += char.encode("cp1252")
-        except UnicodeEncodeError:
-            out += char.encode("latin-1")  # C1 controls, which cp1252 leaves undefined
-    return bytes(out)
-
-
-def _fix_run(match: re.Match[str]) -> str:
-    run = match.group(0)
-    try:
-        return _as_bytes(run).decode("utf-8")
-    except UnicodeError:
-        return run
+_MOJIBAKE = re.compile(_MOJIBAKE_HINT)
+_MOJIBAKE_RUN = re.compile(f"[\u00c2-\u00f4][\u0080-\u00bf{_CP1252_HIGH}]+")
 
 
 def fix_mojibake(text: str) -> str:
-    """Repair UTF-8 text that was decoded as cp1252/Latin-1 (once, twice or three times).
+    """Repair UTF-8 text that was decoded as cp1252/Latin-1 (once or several times).
 
-    Each damaged run is repaired on its own, so mixed strings (partly right,
-    partly double-encoded) come out right. Runs whose bytes were lost (shown as
-    ``?`` or ``�``) cannot be repaired and are left as they are.
+    The one place the project repairs mojibake: :func:`ftfy.fix_encoding` does
+    the work; runs ftfy judges plausible as they are (``'Ã…'`` for ``'Å'``) are
+    decoded with ftfy's ``sloppy-windows-1252`` codec. Text whose bytes were
+    lost (shown as ``?`` or ``�``) cannot be repaired and is left as it is; so
+    is text that only looks odd.
 
     Examples
     --------
@@ -92,13 +82,25 @@ def fix_mojibake(text: str) -> str:
     'INSTITUTO GEOLÓGICO Y MINERO DE ESPAÑA'
     >>> fix_mojibake("SÃO PAULO")  # real Portuguese, untouched
     'SÃO PAULO'
+    >>> fix_mojibake("Stiftelsen Ã…lands fredsinstitut")
+    'Stiftelsen Ålands fredsinstitut'
     """
-    for _ in range(3):
-        fixed = _MOJIBAKE.sub(_fix_run, text)
-        if fixed == text:
-            break
-        text = fixed
-    return text
+    if not _MOJIBAKE.search(text):
+        return text
+    import ftfy
+
+    fixed = ftfy.fix_encoding(text)
+    if _MOJIBAKE.search(fixed):  # ftfy finds 'Ã…' (Å) plausible as it is: decode such runs
+        fixed = _MOJIBAKE_RUN.sub(_decode_run, fixed)
+    return fixed
+
+
+def _decode_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    try:  # ftfy's codec: cp1252 that also maps the bytes cp1252 leaves undefined
+        return run.encode("sloppy-windows-1252").decode("utf-8")
+    except UnicodeError:
+        return run
 
 
 def fix_mojibake_series(values: pd.Series) -> tuple[pd.Series, int]:
@@ -117,6 +119,21 @@ def fix_mojibake_series(values: pd.Series) -> tuple[pd.Series, int]:
     repaired = values[mask].map(fix_mojibake)
     out[mask] = repaired
     return out, int((repaired != values[mask]).sum())
+
+
+# -- messages -----------------------------------------------------------------------------
+def shorten(value: object, limit: int = 80) -> object:
+    """A value for a message: text longer than ``limit`` characters is cut, with an ellipsis.
+
+    Examples
+    --------
+    >>> shorten("x" * 100)[-3:], len(shorten("x" * 100)), shorten(7)
+    ('xx…', 80, 7)
+    """
+    if value is None or isinstance(value, int | float | bool):
+        return value
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- spreadsheet formulas --------------------------------------------------------------
@@ -482,6 +499,7 @@ def read_delimited(
     """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     text, _ = decode_text(data, file=file)
+    del data
     if not text.strip():
         raise DataError("the file is empty", file=file)
     if sep is None:
@@ -494,11 +512,159 @@ def read_delimited(
             keep_default_na=False,
             usecols=usecols,
             skipinitialspace=False,
+            nrows=settings.max_import_rows + 1,
         )
     except pd.errors.ParserError as exc:
         msg = f"cannot be read as a {sep!r}-separated table ({str(exc).strip()})"
         raise DataError(msg, file=file) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    check_rows(len(frame), file=file)
+    return frame
+
+
+def check_rows(rows: int, *, file: str, limit: int | None = None) -> None:
+    """Refuse a table with more than ``limit`` data rows (``None``: ``settings.max_import_rows``).
+
+    Examples
+    --------
+    >>> check_rows(3, file="x.csv", limit=3)
+    >>> check_rows(4, file="x.csv", limit=3)
+    Traceback (most recent call last):
+    ...
+    network._errors.ImportLimitError: file 'x.csv': has more than 3 data rows, the import ...
+    """
+    limit = settings.max_import_rows if limit is None else limit
+    if rows > limit:
+        msg = (
+            f"has more than {limit:,} data rows, the import limit; split it or raise "
+            "network.settings.max_import_rows"
+        )
+        raise ImportLimitError(msg, file=file)
+
+
+def check_zip(path: str | Path, *, label: str | None = None) -> list[zipfile.ZipInfo]:
+    """Refuse a ZIP archive (XLSX, keep.eu, CORDIS .zip) that would unpack to too much.
+
+    Only the archive's directory is read, nothing is unpacked. A member is
+    refused when it unpacks to more than ``settings.max_unpacked_bytes``
+    (``None``: 4 × ``settings.max_import_bytes``), when all members together
+    do, or when a member larger than 10 MB unpacked is more than
+    ``settings.max_zip_ratio`` times its compressed size (a "zip bomb").
+    Python's zip reader never unpacks more than a member's declared size,
+    so the declared sizes bound what any reader can get. Returns the members.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "bomb.xlsx"
+    >>> with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+    ...     z.writestr("xl/worksheets/sheet1.xml", b"<c/>" * 5_000_000)
+    >>> try:
+    ...     check_zip(p)
+    ... except ImportLimitError as exc:
+    ...     print(str(exc)[:86])
+    file 'bomb.xlsx': member 'xl/worksheets/sheet1.xml' unpacks to 20,000,000 bytes from ...
+    """
+    path = Path(path)
+    label = label or path.name
+    limit = settings.max_unpacked_bytes
+    limit = 4 * settings.max_import_bytes if limit is None else limit
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        msg = f"is not a valid ZIP archive or XLSX workbook ({shorten(str(exc))})"
+        raise DataError(msg, file=label) from None
+    total = 0
+    for info in members:
+        size = info.file_size
+        total += size
+        ratio = size / max(info.compress_size, 1)
+        if size > limit:
+            msg = (
+                f"member {shorten(info.filename)!r} unpacks to {size:,} bytes, more than the "
+                f"limit of {limit:,} bytes; refused before reading (raise "
+                "network.settings.max_unpacked_bytes)"
+            )
+            raise ImportLimitError(msg, file=label)
+        if size > 10_000_000 and ratio > settings.max_zip_ratio:
+            msg = (
+                f"member {shorten(info.filename)!r} unpacks to {size:,} bytes from "
+                f"{info.compress_size:,} ({ratio:,.0f} times), more than "
+                f"{settings.max_zip_ratio:,.0f} times: refused as a possible zip bomb"
+            )
+            raise ImportLimitError(msg, file=label)
+    if total > limit:
+        msg = (
+            f"unpacks to {total:,} bytes in all, more than the limit of {limit:,} bytes; "
+            "refused before reading (raise network.settings.max_unpacked_bytes)"
+        )
+        raise ImportLimitError(msg, file=label)
+    return members
+
+
+def read_sheet(
+    sheet,
+    *,
+    file: str,
+    is_header: Callable[[list[str]], bool] | None = None,
+    scan: int = 20,
+    chunk: int = 20_000,
+) -> pd.DataFrame:
+    """Read an openpyxl (read-only) worksheet into a frame, streaming, bounded in rows.
+
+    The header is the first non-empty row, or the first of the first ``scan``
+    rows for which ``is_header(cells)`` holds. Rows are gathered in chunks of
+    ``chunk`` rows, each turned into a frame at once, so the sheet is never
+    held as Python lists; reading stops with :class:`ImportLimitError` past
+    ``settings.max_import_rows`` data rows. Empty rows are left out; cells
+    keep their types (numbers, dates).
+
+    Examples
+    --------
+    >>> import openpyxl
+    >>> book = openpyxl.Workbook()
+    >>> book.active.append(["Name", "Country"])
+    >>> book.active.append(["Energy Valley", "NL"])
+    >>> read_sheet(book.active, file="x.xlsx").values.tolist()
+    [['Energy Valley', 'NL']]
+    """
+    rows = sheet.iter_rows(values_only=True)
+    header = None
+    for number, values in enumerate(rows):
+        cells = ["" if v is None else str(v).strip() for v in values]
+        if is_header is None and any(cells):
+            header = cells
+            break
+        if is_header is not None and is_header(cells):
+            header = cells
+            break
+        if number >= scan:
+            break
+    if header is None:
+        if is_header is None:
+            raise DataError("the sheet is empty", file=file)
+        raise DataError("no header row found in the first rows", file=file, row=0)
+    header = [c or f"column {i + 1}" for i, c in enumerate(header)]
+    width = len(header)
+    limit = settings.max_import_rows
+    frames: list[pd.DataFrame] = []
+    block: list[tuple] = []
+    count = 0
+    for values in rows:
+        if not any(v not in (None, "") for v in values):
+            continue
+        count += 1
+        if count > limit:
+            check_rows(count, file=file)
+        block.append(tuple(values[:width]) + (None,) * (width - len(values)))
+        if len(block) >= chunk:
+            frames.append(pd.DataFrame(block, columns=range(width), dtype=object))
+            block = []
+    if block or not frames:
+        frames.append(pd.DataFrame(block, columns=range(width), dtype=object))
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame.columns = header
     return frame
 
 

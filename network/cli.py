@@ -151,13 +151,70 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_problems(groups: list[dict], *, file=None) -> None:
+    """Every kind of problem with its count and first rows, like a validation report."""
+    for group in groups:
+        print(
+            f"{group['count']:>7,}  {group['problem']} (column {group['column']!r}) "
+            f"-> {group['action']}",
+            file=file,
+        )
+        for row in group["rows"][:5]:
+            print(f"           {row['file']} row {row['row']}: {row['value']!r}", file=file)
+        if group["count"] > 5:
+            print(f"           … and {group['count'] - 5:,} more", file=file)
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .importers import run_import_cli
+    from .importers import ImportProblemsError, run_import_cli
     from .store import Workspace
 
     with Workspace(args.workspace) as ws:
-        report = run_import_cli(ws, args.files, format=args.format, mapping_path=args.mapping)
-    _print(report, as_json=args.json)
+        try:
+            report = run_import_cli(
+                ws,
+                args.files,
+                format=args.format,
+                mapping_path=args.mapping,
+                on_error=args.on_error,
+                rejected_path=args.rejected,
+                dry_run=args.check,
+            )
+        except ImportProblemsError as exc:
+            counts = [{k: g[k] for k in ("problem", "column", "action", "count")}
+                      for g in exc.groups]  # fmt: skip
+            if args.json:
+                failed = {"status": "failed", "problems": exc.problems, "problem_counts": counts}
+                _print(failed, as_json=True)
+            else:
+                print("error: nothing was imported; the problems, by kind:", file=sys.stderr)
+                _print_problems(exc.groups, file=sys.stderr)
+                print("import the valid rows with --on-error skip", file=sys.stderr)
+            return 1
+    if args.json:
+        _print(report, as_json=True)
+        return 0
+    print(
+        f"{report['origin']}: {report['status']} — rows read {report['rows_read']:,}, "
+        f"imported {report['rows_imported']:,}, skipped {report['rows_skipped']:,}"
+    )
+    for table in ("organisations", "projects", "participations"):
+        print(
+            f"  {table}: {report['added'][table]:,} added, {report['updated'][table]:,} updated, "
+            f"{report['merged'][table]:,} merged, {report['skipped'][table]:,} skipped"
+        )
+    if report["problem_counts"]:
+        groups = [
+            {**c, "rows": [r for r in report["problems"] if r["problem"] == c["problem"]
+                           and r["column"] == c["column"]]}
+            for c in report["problem_counts"]
+        ]  # fmt: skip
+        print("problems:")
+        _print_problems(groups)
+    for warning in report["warnings"]:
+        print(f"warning: {warning}")
+    if report.get("rejected_file"):
+        print(f"rejected rows written to {args.rejected}")
     return 0
 
 
@@ -204,10 +261,23 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(export)
     export.set_defaults(func=_cmd_export)
 
+    from .importers import ON_ERROR, SOURCES
+
     imp = sub.add_parser("import", help="import CORDIS, keep.eu, a data package or any table")
     imp.add_argument("files", nargs="+", metavar="FILE")
-    imp.add_argument("--format", required=True, choices=["cordis", "keep", "package", "table"])
+    imp.add_argument("--format", required=True, choices=[*SOURCES, "auto"])
     imp.add_argument("--mapping", metavar="M.json", help="column mapping for --format table")
+    imp.add_argument(
+        "--on-error",
+        choices=ON_ERROR,
+        default="raise",
+        help="raise: any problem fails the import, listing them all (default); "
+        "skip: import the valid rows, skip the others with their reason",
+    )
+    imp.add_argument(
+        "--rejected", metavar="FILE", help="write the skipped rows as CSV with a problem column"
+    )
+    imp.add_argument("--check", action="store_true", help="check only: write nothing")
     imp.add_argument("--json", action="store_true", help="print one JSON object")
     _workspace_arg(imp)
     imp.set_defaults(func=_cmd_import)

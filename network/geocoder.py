@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from ._parse import fix_mojibake
 from .model import normalise_country
 
 __all__ = [
@@ -261,7 +262,6 @@ _CANON_HINT = re.compile(r"\b(?:sankt|saint|sainte|skt)\b")
 # anything outside Latin letters, combining accents and typographic quotes/dashes
 _NON_LATIN = re.compile("[^\x00-\u024f\u0300-\u036f\u1e00-\u1eff\u2010-\u201f]")
 _HAS_GERMANIC = re.compile("[üöäøåæ]")
-_MOJIBAKE = re.compile("[ÃÂÄÅ][\u0080-\u00bf\u0152-\u2122]")
 
 
 def _strip_marks(text: str) -> str:
@@ -501,15 +501,11 @@ _ABBREVIATIONS = {
 
 
 def _fix_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Latin-1/cp1252 (``'GÃ–TEBORG'`` becomes ``'GÖTEBORG'``)."""
-    if not _MOJIBAKE.search(text):
-        return text
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            return text.encode(encoding).decode("utf-8")
-        except UnicodeError:
-            continue
-    return text
+    """Undo UTF-8 read as Latin-1/cp1252 (``'GÃ–TEBORG'`` becomes ``'GÖTEBORG'``).
+
+    The project's one repair: :func:`network._parse.fix_mojibake` (ftfy).
+    """
+    return fix_mojibake(text)
 
 
 def _denoise(key: str) -> str:

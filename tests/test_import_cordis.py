@@ -159,9 +159,14 @@ def test_real_fp7_table_import_stores_repaired_names(tmp_path):
     plain.write_bytes(pd.read_csv(path, dtype=str).to_csv(index=False).encode("utf-8"))
     mapping = {"name": "name", "country": "country", "pic": "pic", "address": "address"}
     with Workspace(tmp_path / "w.sqlite", seed=False) as ws:
-        report = import_files(ws, plain, format="table", mapping=mapping, locate=False)
+        report = import_files(
+            ws, plain, format="table", mapping=mapping, locate=False, on_error="skip"
+        )
         orgs = ws.organisations()
-    assert report.added["organisations"] == 30399
+    # 4 rows have no country: skipped with their reason, the others imported
+    assert (report.rows_read, report.rows_skipped, report.rows_imported) == (30399, 4, 30395)
+    assert set(report.rejected["problem"]) == {"an organisation needs a country"}
+    assert report.added["organisations"] == 30395
     assert not orgs["name"].str.contains("Ã[\u0080-\u00bf]", regex=True).any()
     assert "Parc des Cèdres, Vourles, 69390" in set(orgs["address"])
 

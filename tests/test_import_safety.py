@@ -164,10 +164,6 @@ def test_duplicate_ids_are_refused(ws, tmp_path):
     with pytest.raises(DataError, match="duplicate project id") as err:
         import_files(ws, folder, format="cordis", locate=False)
     assert (err.value.column, err.value.value, err.value.row) == ("id", "101056875", 3)
-    path = _csv(tmp_path, "name,country\nEnergy Valley,NL\nENERGY VALLEY B.V.,NL\n")
-    with pytest.raises(DataError, match="duplicate organisation") as err:
-        _table(ws, path, {"name": "name", "country": "country"})
-    assert err.value.row == 2
     path = _csv(tmp_path, "name,country,acronym,start\nA AS,NO,P1,\nA AS,NO,P1,\n", "p.csv")
     with pytest.raises(DataError, match="the same organisation twice in the same project"):
         _table(ws, path)

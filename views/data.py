@@ -14,7 +14,10 @@ import streamlit as st
 from network import settings
 from network._errors import DataError
 from network.importers import (
+    FIELD_LABELS,
+    SOURCES,
     TABLE_FIELDS,
+    ImportProblemsError,
     ImportReport,
     detect_format,
     guess_mapping,
@@ -25,11 +28,10 @@ from network.importers import (
 from network.resolve import confirm_merge, list_merges, pending_merges, reject_merge, undo_merge
 from views import _state
 
-FORMAT_LABELS = {
-    "auto": "Detect automatically",
-    "cordis": "CORDIS bulk download (project.csv + organization.csv, or the .zip)",
-    "keep": "keep.eu search export (.xlsx)",
-    "table": "Any table (CSV, XLSX, JSON) with a column mapping",
+FORMAT_LABELS = {"auto": "Detect automatically"} | {n: s.label for n, s in SOURCES.items()}
+ON_ERROR_LABELS = {
+    "raise": "Stop and list every problem (import nothing)",
+    "skip": "Import the valid rows (skip the others, with their reason)",
 }
 _NONE = "—"
 _SHOWN_MERGES = 30
@@ -88,10 +90,12 @@ def import_section() -> None:
     uploads = st.file_uploader(
         "Files to import",
         accept_multiple_files=True,
-        type=["csv", "tsv", "txt", "zip", "xlsx", "json"],
+        type=["csv", "tsv", "txt", "zip", "xlsx", "json", "jsonl"],
         key="data_upload",
+        max_upload_size=max(1, settings.max_import_bytes // (1024 * 1024)),
         help="CORDIS: project.csv and organization.csv together, or the official .zip. "
-        "keep.eu: the .xlsx search export. Anything else: a CSV, XLSX or JSON table.",
+        "keep.eu: the .xlsx search export. Anything else: a CSV, XLSX or JSON table. "
+        f"Up to {settings.max_import_bytes / 1e6:.0f} MB per file.",
     )
     if not uploads:
         st.info(
@@ -136,13 +140,20 @@ def import_section() -> None:
         key="data_force",
         help="Importing the same files again changes nothing; this re-reads them anyway.",
     )
+    on_error = st.radio(
+        "If some rows have problems",
+        list(ON_ERROR_LABELS),
+        format_func=ON_ERROR_LABELS.get,
+        key="data_on_error",
+        horizontal=True,
+    )
     check, run = st.columns(2)
     dry_run = check.button(
         "Check only (write nothing)", icon=":material/fact_check:", key="data_check"
     )
     go = run.button("Import", type="primary", icon=":material/upload:", key="data_import")
     if dry_run or go:
-        run_import(paths, effective, mapping, name, dry_run=dry_run, force=force)
+        run_import(paths, effective, mapping, name, dry_run=dry_run, force=force, on_error=on_error)
     show_report()
 
 
@@ -182,7 +193,7 @@ def mapping_editor(columns: list[str]) -> dict:
     for i, (field, meaning) in enumerate(TABLE_FIELDS.items()):
         current = chosen.get(field)
         value = grid[i % 3].selectbox(
-            field,
+            FIELD_LABELS.get(field, field),
             options,
             index=options.index(current) if current in options else 0,
             key=f"data_map_{field}",
@@ -223,8 +234,11 @@ def run_import(
     *,
     dry_run: bool,
     force: bool = False,
+    on_error: str = "raise",
 ) -> None:
     ws = _state.workspace()
+    for key in ("data_report", "data_problems", "data_rejected"):
+        st.session_state.pop(key, None)
     bar = st.progress(0.0, text="Starting…")
 
     def progress(fraction: float, message: str) -> None:
@@ -240,7 +254,12 @@ def run_import(
             name=name.strip() or None,
             dry_run=dry_run,
             force=force,
+            on_error=on_error,
         )
+    except ImportProblemsError as exc:
+        bar.empty()
+        st.session_state["data_problems"] = exc.groups
+        return
     except DataError as exc:
         bar.empty()
         st.error(f"**Nothing was imported.** {exc}")
@@ -253,11 +272,43 @@ def run_import(
         st.error(f"**Nothing was imported.** The import failed: {type(exc).__name__}: {exc}")
         return
     st.session_state["data_report"] = report.as_dict()
+    st.session_state["data_rejected"] = report.rejected_csv()
     if report.status == "imported":
         st.toast(f"Imported: {report.added['organisations']:,} new organisations")
 
 
+def show_problems(groups: list[dict], *, failed: bool) -> None:
+    """Every kind of problem: its count and its first rows (row, column, value, expected)."""
+    total = sum(g["count"] for g in groups)
+    if failed:
+        st.error(
+            f"**Nothing was imported.** {total:,} problem(s) in {len(groups)} kind(s), listed "
+            "below. Fix the file, or choose *Import the valid rows*: rows that cannot be "
+            "imported are then skipped with their reason, unreadable values left empty."
+        )
+    st.subheader("Problems")
+    for number, group in enumerate(groups):
+        rows = group.get("rows", [])
+        title = (
+            f"{group['problem']} — column {group['column']!r}: {group['count']:,} row(s) → "
+            f"{group['action']}"
+        )
+        with st.expander(title, expanded=number < 3):
+            if rows:
+                st.dataframe(
+                    pd.DataFrame(rows)[["file", "row", "column", "value", "action"]],
+                    hide_index=True,
+                    key=f"data_problem_{number}",
+                )
+            if group["count"] > len(rows):
+                st.caption(f"… and {group['count'] - len(rows):,} more rows like these.")
+
+
 def show_report() -> None:
+    groups = st.session_state.get("data_problems")
+    if groups:
+        show_problems(groups, failed=True)
+        return
     data = st.session_state.get("data_report")
     if not data:
         return
@@ -277,6 +328,29 @@ def show_report() -> None:
         }
     )
     st.dataframe(counts, key="data_counts")
+    st.caption(
+        f"Rows read {report.rows_read:,}: imported {report.rows_imported:,}, "
+        f"skipped {report.rows_skipped:,}."
+    )
+    if report.problem_counts:
+        by_kind = {(r["problem"], r["column"]): [] for r in report.problem_counts}
+        for row in report.problems:
+            by_kind.setdefault((row["problem"], row["column"]), []).append(row)
+        show_problems(
+            [{**c, "rows": by_kind[(c["problem"], c["column"])]} for c in report.problem_counts],
+            failed=False,
+        )
+    rejected = st.session_state.get("data_rejected")
+    if rejected:
+        st.download_button(
+            f"Download the {report.rows_skipped:,} rejected row(s) (CSV)",
+            rejected,
+            file_name="rejected-rows.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="data_rejected_download",
+            help="The rows as read, with a problem column: fix them and import this file.",
+        )
     if report.reasons:
         reasons = pd.DataFrame(report.reasons)
         reasons["examples"] = reasons["examples"].map(lambda e: "; ".join(e))

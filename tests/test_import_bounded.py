@@ -1,0 +1,108 @@
+"""Bounded reading of every input (issue 12, part 1): zip members, rows, JSON, messages."""
+
+from __future__ import annotations
+
+import json
+import time
+import tomllib
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from benchmarks.bench_import import write_hostile_xlsx
+from network import settings
+from network._errors import DataError, ImportLimitError
+from network.importers import detect_format, import_files, preview_files
+from network.store import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+MAPPING = {"name": "Organisation", "country": "Country"}
+
+
+@pytest.fixture
+def ws(tmp_path):
+    with Workspace(tmp_path / "w.sqlite", seed=False) as workspace:
+        yield workspace
+
+
+def test_an_xlsx_that_unpacks_to_too_much_is_refused_before_reading(ws, tmp_path, monkeypatch):
+    path = write_hostile_xlsx(tmp_path / "hostile.xlsx", rows=20_000)  # ~7 MB unpacked
+    monkeypatch.setattr(settings, "max_unpacked_bytes", 2_000_000)
+    start = time.perf_counter()
+    for fmt in ("auto", "table", "keep"):
+        with pytest.raises(ImportLimitError, match=r"unpacks to .* more than the limit") as err:
+            import_files(ws, path, format=fmt, mapping=MAPPING, locate=False)
+        assert err.value.file == "hostile.xlsx"
+    with pytest.raises(ImportLimitError):
+        preview_files(path, format="table")
+    assert detect_format(path) == "table"  # detection itself never unpacks it
+    assert time.perf_counter() - start < 2
+    assert ws.counts()["organisations"] == 0
+
+
+def test_a_zip_bomb_member_is_refused_by_its_ratio(ws, tmp_path):
+    path = tmp_path / "cordis.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.csv", "id;acronym\n1;A\n")
+        archive.writestr("organization.csv", b"\0" * 12_000_000)
+    with pytest.raises(ImportLimitError, match="possible zip bomb"):
+        import_files(ws, path, format="cordis", locate=False)
+
+
+def test_the_same_xlsx_under_the_limits_imports(ws, tmp_path):
+    path = write_hostile_xlsx(tmp_path / "ok.xlsx", rows=30)
+    report = import_files(ws, path, format="auto", mapping=MAPPING, locate=False)
+    assert report.rows_read == report.rows_imported == 30
+    assert report.added["organisations"] == 30
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "jsonl", "json"])
+def test_readers_stop_at_the_row_limit(ws, tmp_path, monkeypatch, kind):
+    monkeypatch.setattr(settings, "max_import_rows", 5)
+    rows = [{"Organisation": f"Org {i}", "Country": "DE"} for i in range(6)]
+    path = tmp_path / f"six.{kind}"
+    if kind == "csv":
+        path.write_text("Organisation,Country\n" + "".join(f"Org {i},DE\n" for i in range(6)))
+    elif kind == "xlsx":
+        book = openpyxl.Workbook()
+        book.active.append(["Organisation", "Country"])
+        for row in rows:
+            book.active.append(list(row.values()))
+        book.save(path)
+    elif kind == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    else:
+        path.write_text(json.dumps(rows))
+    with pytest.raises(ImportLimitError, match="more than 5 data rows") as err:
+        import_files(ws, path, format="table", mapping=MAPPING, locate=False)
+    assert err.value.file == path.name
+    monkeypatch.setattr(settings, "max_import_rows", 6)
+    report = import_files(ws, path, format="table", mapping=MAPPING, locate=False)
+    assert report.added["organisations"] == 6
+
+
+def test_a_large_json_document_is_refused_before_parsing(ws, tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "max_json_bytes", 1000)
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([{"Organisation": "x" * 50, "Country": "DE"}] * 40))
+    with pytest.raises(ImportLimitError, match=r"JSON document of .* bytes"):
+        import_files(ws, path, format="table", mapping=MAPPING, locate=False)
+
+
+def test_messages_cap_a_quoted_value_at_about_80_characters(ws, tmp_path):
+    long = "2019-" + "9" * 500
+    path = tmp_path / "long.csv"
+    path.write_text(f"Organisation,Country,Project,Start\nA GmbH,DE,P1,{long}\n")
+    mapping = {**MAPPING, "acronym": "Project", "start_date": "Start"}
+    with pytest.raises(DataError) as err:
+        import_files(ws, path, format="table", mapping=mapping, locate=False)
+    text = str(err.value)
+    assert long not in text and long[:70] in text and "…" in text
+    assert all(len(str(p["value"])) <= 80 for p in err.value.problems)
+
+
+def test_the_upload_limit_of_the_app_is_the_import_limit():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == settings.max_import_bytes
