@@ -85,6 +85,7 @@ def test_flow4_contact_and_note_survive_a_restart(tmp_path, chromium):
         form.get_by_label("E-mail").fill("test.person@example.org")
         form.get_by_role("button", name="Add contact").click()
         wait_for_app(page)
+        page.get_by_text("Test Person").first.wait_for(timeout=60_000)
         note = page.locator("[data-testid='stForm']").filter(has_text="New note")
         note.get_by_label("New note").fill("Met them in Esbjerg")
         note.get_by_role("button", name="Add note").click()

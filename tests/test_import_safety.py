@@ -262,6 +262,8 @@ def test_a_data_package_adds_its_new_rows_and_keeps_the_bundled_ones(ws, package
         handle.write("new-port-dk,New Port ApS,,company,DK,Esbjerg,,,,,,,,,,,https://example.org\n")
     with (package_copy / "participations.csv").open("a", encoding="utf-8") as handle:
         handle.write("new-port-dk,anemoi,partner,,https://example.org\n")
+    with (package_copy / "sources.csv").open("a", encoding="utf-8") as handle:
+        handle.write("https://example.org,Example,example.org,,2026-12-01\n")
     report = import_files(ws, package_copy / "datapackage.json", format="package", locate=False)
     assert report.status == "imported" and report.origin == "import:package:package"
     assert report.added["organisations"] == 1 and report.added["participations"] == 1
