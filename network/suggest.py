@@ -180,6 +180,10 @@ class SuggestIndex:
     since_year: int = 0
     reference_year: float = 0.0
     half_life: float = DEFAULT_HALF_LIFE
+    project_topics: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0)), repr=False)
+    topics_T: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    topic_labels: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
+    topic_index: dict[str, int] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -340,6 +344,8 @@ def build_index(
     terms, term_labels, idf = _term_matrix(
         p, inc, attr, org_col=org_col, project_col=project_col, pweight=pweight
     )
+    project_topics, topic_labels = _project_topics(p, inc, project_col=project_col)
+    topics_T = (pattern @ sp.diags(pweight) @ project_topics).T.tocsr()
     return SuggestIndex(
         orgs=ids,
         org_index=inc.org_index,
@@ -368,7 +374,38 @@ def build_index(
         since_year=since_year,
         reference_year=float(reference_year),
         half_life=half_life,
+        project_topics=project_topics,
+        topics_T=topics_T.toarray() if topics_T.shape[0] * n <= 5e7 else topics_T,
+        topic_labels=topic_labels,
+        topic_index={t: i for i, t in enumerate(topic_labels.tolist())},
     )
+
+
+def _project_topics(
+    p: pd.DataFrame, inc: Any, *, project_col: str
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Project x topic 0/1 matrix: programme parts and themes of each project."""
+    prog = _programme_col(p)
+    cols = [c for c in (prog, "themes") if c is not None and c in p.columns]
+    pcode = pd.Series(np.arange(len(inc.projects)), index=inc.projects)
+    pieces = []
+    for col in cols:
+        q = p[[project_col, col]].drop_duplicates()
+        lists = q[col].map(_split_terms)
+        rows = pcode.reindex(q[project_col].to_numpy()).to_numpy()
+        pieces.append(pd.DataFrame({"row": rows, "term": lists.to_numpy()}).explode("term"))
+    if pieces:
+        allt = pd.concat(pieces, ignore_index=True).dropna()
+    if not pieces or allt.empty:
+        return sp.csr_matrix((len(inc.projects), 0)), np.array([], dtype=object)
+    codes, labels = pd.factorize(allt["term"].astype(str), sort=True)
+    M = sp.csr_matrix(
+        (np.ones(len(codes)), (allt["row"].to_numpy(dtype=np.int64), codes)),
+        shape=(len(inc.projects), len(labels)),
+    )
+    M.sum_duplicates()
+    M.data[:] = 1.0
+    return M, np.asarray(labels, dtype=object)
 
 
 def _terms_t(terms: sp.csr_matrix) -> sp.csr_matrix | np.ndarray:
