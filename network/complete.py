@@ -14,6 +14,14 @@ country or type needs).  The score is a weighted sum of :data:`FEATURES`:
 ``repeat``
     sum over the seeds of ``log1p`` of the time-decayed joint projects
     (repeat-partner strength);
+``repeat_topic``
+    the same, counting only joint projects in the call's topics;
+``repeat_small``
+    sum over the seeds of the joint projects, each time-decayed and divided by
+    its number of other participants (a tie in a small project counts more);
+``led_before``
+    ``log1p`` of the time-decayed projects a seed led (coordinated) with the
+    candidate among the partners;
 ``topic``
     ``log1p`` of the candidate's time-decayed projects in the call's topics
     (programme parts or themes);
@@ -82,6 +90,9 @@ FEATURES = (
     "net_max",
     "reach",
     "repeat",
+    "repeat_topic",
+    "repeat_small",
+    "led_before",
     "topic",
     "theme",
     "needs",
@@ -90,7 +101,15 @@ FEATURES = (
 )
 #: Output columns: each group's contribution is the sum of its features' ``weight * value``.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "network": ("net_sum", "net_max", "reach", "repeat"),
+    "network": (
+        "net_sum",
+        "net_max",
+        "reach",
+        "repeat",
+        "repeat_topic",
+        "repeat_small",
+        "led_before",
+    ),
     "theme": ("topic", "theme"),
     "needs": ("needs",),
     "geography": ("geography",),
@@ -102,6 +121,9 @@ DEFAULT_CALL_WEIGHTS: dict[str, float] = {
     "net_max": 0.2,
     "reach": 0.5,
     "repeat": 1.0,
+    "repeat_topic": 1.0,
+    "repeat_small": 1.0,
+    "led_before": 1.0,
     "topic": 0.5,
     "theme": 0.5,
     "needs": 0.2,
@@ -394,6 +416,35 @@ def _seed_network(index: SuggestIndex, rows: np.ndarray) -> tuple[sp.csr_matrix,
     return waa, rep
 
 
+def _joint_features(
+    index: SuggestIndex,
+    qq: Query,
+    X: np.ndarray,
+    f: dict[str, int],
+    j: int,
+    cache: dict[bytes, np.ndarray],
+) -> None:
+    """``repeat_topic``, ``repeat_small`` and ``led_before`` of query ``j`` (in place)."""
+    seeds = qq.seeds
+    pw = index.project_weight
+    if "small" not in cache:
+        size = np.diff(index.B.tocsc().indptr).astype(float)
+        cache["small"] = pw / np.maximum(size - 1.0, 1.0)
+    key = qq.topic_cols.tobytes()
+    if key not in cache:
+        m = np.zeros(index.B.shape[1])
+        if len(qq.topic_cols):
+            m = np.asarray(index.project_topics[:, qq.topic_cols].sum(axis=1)).ravel() > 0
+        cache[key] = pw * m
+    Bs = index.B[seeds]
+    for name, vec in (("repeat_topic", cache[key]), ("repeat_small", cache["small"])):
+        val = np.asarray((Bs.multiply(vec[None, :]).tocsr() @ index.BT).sum(axis=0)).ravel()
+        X[f[name], j] = np.log1p(val) if name == "repeat_topic" else val
+    if index.lead_B.shape == index.B.shape and index.lead_B.nnz:
+        Ls = index.lead_B[seeds].multiply(pw[None, :]).tocsr()
+        X[f["led_before"], j] = np.log1p(np.asarray((Ls @ index.BT).sum(axis=0)).ravel())
+
+
 def _topic_activity(index: SuggestIndex, cols: np.ndarray) -> np.ndarray:
     if len(cols) == 0:
         return np.zeros(index.n)
@@ -437,6 +488,7 @@ def call_features(index: SuggestIndex, queries: Sequence[Query]) -> np.ndarray:
     activity = np.log1p(index.activity)
     has_geo = np.isfinite(index.lat) & np.isfinite(index.lon)
     code = index.country
+    intopic_cache: dict[bytes, np.ndarray] = {}
     for j, qq in enumerate(queries):
         if len(qq.seeds):
             sel = [where[int(s)] for s in qq.seeds]
@@ -444,6 +496,7 @@ def call_features(index: SuggestIndex, queries: Sequence[Query]) -> np.ndarray:
             X[f["net_max"], j] = net_d[sel].max(axis=0)
             X[f["reach"], j] = reach_d[sel].sum(axis=0)
             X[f["repeat"], j] = rep_d[sel].sum(axis=0)
+            _joint_features(index, qq, X, f, j, intopic_cache)
         X[f["topic"], j] = _topic_activity(index, qq.topic_cols)
         if qq.term_vec is not None:
             X[f["theme"], j] = np.asarray(qq.term_vec @ index.terms_T).ravel()

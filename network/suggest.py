@@ -184,6 +184,9 @@ class SuggestIndex:
     topics_T: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
     topic_labels: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
     topic_index: dict[str, int] = field(default_factory=dict, repr=False)
+    project_weight: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    lead_B: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0)), repr=False)
+    BT: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0)), repr=False)
 
     @property
     def n(self) -> int:
@@ -345,6 +348,7 @@ def build_index(
         p, inc, attr, org_col=org_col, project_col=project_col, pweight=pweight
     )
     project_topics, topic_labels = _project_topics(p, inc, project_col=project_col)
+    lead_B = _lead_incidence(p, inc, org_col=org_col, project_col=project_col)
     topics_T = (pattern @ sp.diags(pweight) @ project_topics).T.tocsr()
     return SuggestIndex(
         orgs=ids,
@@ -378,7 +382,29 @@ def build_index(
         topics_T=topics_T.toarray() if topics_T.shape[0] * n <= 5e7 else topics_T,
         topic_labels=topic_labels,
         topic_index={t: i for i, t in enumerate(topic_labels.tolist())},
+        project_weight=pweight,
+        lead_B=lead_B,
+        BT=pattern.T.tocsr(),
     )
+
+
+def _lead_incidence(p: pd.DataFrame, inc: Any, *, org_col: str, project_col: str) -> sp.csr_matrix:
+    """Organisation x project 0/1 matrix of the projects each organisation led."""
+    shape = (len(inc.orgs), len(inc.projects))
+    if "role" not in p.columns:
+        return sp.csr_matrix(shape)
+    led = p[p["role"].astype(str).str.lower().isin(["coordinator", "lead"])]
+    rows = led[org_col].map(inc.org_index)
+    pcode = pd.Series(np.arange(len(inc.projects)), index=inc.projects)
+    cols = pcode.reindex(led[project_col].to_numpy())
+    ok = rows.notna().to_numpy() & cols.notna().to_numpy()
+    M = sp.csr_matrix(
+        (np.ones(int(ok.sum())), (rows[ok].to_numpy(np.int64), cols[ok].to_numpy(np.int64))),
+        shape=shape,
+    )
+    M.sum_duplicates()
+    M.data[:] = 1.0
+    return M
 
 
 def _project_topics(
