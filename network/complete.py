@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from network.consortium import check, load_rules, programmes
+from network.consortium import check, programmes
 from network.geocoder import lookup_city
 from network.model import CORDIS_COUNTRIES, country_name
 from network.suggest import (
@@ -690,7 +690,9 @@ def _explain(index: SuggestIndex, query: Query, call: Call, v: int, contrib: np.
             bits.append(f"is a {index.type[v]}, which you asked for")
     if c["geography"] > 0:
         if len(query.lat) and np.isfinite(query.lat[0]) and np.isfinite(index.lat[v]):
-            d = _haversine_km(query.lat[0], query.lon[0], index.lat[v : v + 1], index.lon[v : v + 1])
+            d = _haversine_km(
+                query.lat[0], query.lon[0], index.lat[v : v + 1], index.lon[v : v + 1]
+            )
             bits.append(f"{d[0]:.0f} km from your lead")
         elif index.country[v] and index.country[v] in query.country:
             bits.append(f"in {country_name(str(index.country[v]))} like a member")

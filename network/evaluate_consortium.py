@@ -152,7 +152,9 @@ def tasks(
         ns = bool(g["country"].isin(NORTH_SEA_COUNTRIES).mean() >= 0.5)
         second = others[int(rng.integers(len(others)))]
         rows.append((project, VARIANTS[0], [c], others, parts, ns))
-        rows.append((project, VARIANTS[1], [c, second], [o for o in others if o != second], parts, ns))
+        rows.append(
+            (project, VARIANTS[1], [c, second], [o for o in others if o != second], parts, ns)
+        )
     return pd.DataFrame(
         rows, columns=["project", "variant", "seeds", "positives", "parts", "north_sea"]
     )
@@ -527,7 +529,7 @@ def evaluate_consortium(
         )
     ns = info["north_sea"].to_numpy(dtype=bool)
     north_sea = {
-        "n_projects": int(len(np.unique(projects[ns]))),
+        "n_projects": len(np.unique(projects[ns])),
         "definition": "projects with at least half their participants in "
         + ", ".join(sorted(NORTH_SEA_COUNTRIES - {"GB"})),
         "methods": _aggregate(

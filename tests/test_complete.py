@@ -45,7 +45,9 @@ def _graph() -> pd.DataFrame:
 def _features(seeds, call=None) -> dict[str, np.ndarray]:
     idx = build_index(_graph())
     X = call_features(idx, [make_query(idx, seeds, call)])[:, 0, :]
-    return {f: dict(zip(idx.orgs.tolist(), X[i].tolist(), strict=True)) for i, f in enumerate(FEATURES)}
+    return {
+        f: dict(zip(idx.orgs.tolist(), X[i].tolist(), strict=True)) for i, f in enumerate(FEATURES)
+    }
 
 
 def test_network_features_by_hand() -> None:
@@ -176,6 +178,8 @@ def test_cli_for_call_json(workspace_path, capsys) -> None:
 def test_cli_several_orgs_need_a_call(workspace_path, capsys) -> None:
     from network.cli import main
 
-    code = main(["suggest", "Energy Valley", "Aarhus Universitet", "--workspace", str(workspace_path)])
+    code = main(
+        ["suggest", "Energy Valley", "Aarhus Universitet", "--workspace", str(workspace_path)]
+    )
     assert code == 1
     assert "--for-call" in capsys.readouterr().err
