@@ -22,9 +22,15 @@ country or type needs).  The score is a weighted sum of :data:`FEATURES`:
 ``led_before``
     ``log1p`` of the time-decayed projects a seed led (coordinated) with the
     candidate among the partners;
+``repeat_recent``
+    ``log1p`` of the joint projects with the seeds, decayed with a one-year
+    half-life (last year's partners count most);
 ``topic``
     ``log1p`` of the candidate's time-decayed projects in the call's topics
     (programme parts or themes);
+``type_share``
+    share of the candidate's organisation type among the participations in
+    the call's topics;
 ``theme``
     cosine of the call's term profile (topics and free-text words) and the
     candidate's;
@@ -93,7 +99,9 @@ FEATURES = (
     "repeat_topic",
     "repeat_small",
     "led_before",
+    "repeat_recent",
     "topic",
+    "type_share",
     "theme",
     "needs",
     "geography",
@@ -109,8 +117,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "repeat_topic",
         "repeat_small",
         "led_before",
+        "repeat_recent",
     ),
-    "theme": ("topic", "theme"),
+    "theme": ("topic", "type_share", "theme"),
     "needs": ("needs",),
     "geography": ("geography",),
     "activity": ("activity",),
@@ -124,6 +133,8 @@ DEFAULT_CALL_WEIGHTS: dict[str, float] = {
     "repeat_topic": 1.0,
     "repeat_small": 1.0,
     "led_before": 1.0,
+    "repeat_recent": 1.0,
+    "type_share": 0.0,
     "topic": 0.5,
     "theme": 0.5,
     "needs": 0.2,
@@ -321,11 +332,11 @@ def _rule_needs(
         elif rule["kind"] == "min_partners_in":
             needed |= set(allowed or ())
     if everything:
-        mask = ~np.isin(index.country, list(covered)) & (index.country != "")
+        mask = ~_country_mask(index, covered) & (index.country_code >= 0)
         return mask, ["any country not yet in the consortium"]
     if not needed:
         return None, []
-    return np.isin(index.country, sorted(needed)), sorted(needed)
+    return _country_mask(index, needed), sorted(needed)
 
 
 def make_query(
@@ -383,7 +394,7 @@ def make_query(
     need_country, rule_countries = _rule_needs(index, known, call.programme, [extra_country])
     asked = [c for c in call.countries if c not in set(country)]
     if asked:
-        mask = np.isin(index.country, asked)
+        mask = _country_mask(index, asked)
         need_country = mask if need_country is None else (need_country | mask)
     need_type = np.isin(index.type, list(call.types)) if call.types else None
     term_vec = _term_vector(index, call)
@@ -436,13 +447,49 @@ def _joint_features(
         if len(qq.topic_cols):
             m = np.asarray(index.project_topics[:, qq.topic_cols].sum(axis=1)).ravel() > 0
         cache[key] = pw * m
-    Bs = index.B[seeds]
-    for name, vec in (("repeat_topic", cache[key]), ("repeat_small", cache["small"])):
-        val = np.asarray((Bs.multiply(vec[None, :]).tocsr() @ index.BT).sum(axis=0)).ravel()
-        X[f[name], j] = np.log1p(val) if name == "repeat_topic" else val
-    if index.lead_B.shape == index.B.shape and index.lead_B.nnz:
-        Ls = index.lead_B[seeds].multiply(pw[None, :]).tocsr()
-        X[f["led_before"], j] = np.log1p(np.asarray((Ls @ index.BT).sum(axis=0)).ravel())
+    B = index.B
+    on = np.zeros(B.shape[1])
+    for s in seeds:
+        on[B.indices[B.indptr[s] : B.indptr[s + 1]]] += 1.0
+    X[f["repeat_topic"], j] = np.log1p(B @ (on * cache[key]))
+    X[f["repeat_small"], j] = B @ (on * cache["small"])
+    if "recent" not in cache:
+        age = np.nan_to_num(index.reference_year - index.project_year, nan=3.0)
+        cache["recent"] = 0.5 ** np.maximum(age, 0.0)
+    X[f["repeat_recent"], j] = np.log1p(B @ (on * cache["recent"]))
+    if len(qq.topic_cols):
+        if "types" not in cache:
+            cache["types"] = pd.factorize(index.type)[0]
+        tcode = cache["types"]
+        inpart = B @ (cache[key] > 0).astype(float)
+        counts = np.bincount(tcode[tcode >= 0], weights=inpart[tcode >= 0])
+        if counts.sum() > 0:
+            share = np.append(counts / counts.sum(), 0.0)
+            X[f["type_share"], j] = share[np.where(tcode >= 0, tcode, len(share) - 1)]
+    L = index.lead_B
+    if L.shape == B.shape and L.nnz:
+        led = np.zeros(B.shape[1])
+        for s in seeds:
+            led[L.indices[L.indptr[s] : L.indptr[s + 1]]] += 1.0
+        X[f["led_before"], j] = np.log1p(B @ (led * pw))
+
+
+def _country_codes(index: SuggestIndex) -> dict[str, int]:
+    """Country -> code of ``index.country_code`` (known countries only; cached on the index)."""
+    codes = index.__dict__.get("_country_codes")
+    if codes is None:
+        ok = index.country_code >= 0
+        codes = dict(zip(index.country[ok].tolist(), index.country_code[ok].tolist(), strict=True))
+        index.__dict__["_country_codes"] = codes
+    return codes
+
+
+def _country_mask(index: SuggestIndex, countries: Iterable[str]) -> np.ndarray:
+    codes = _country_codes(index)
+    wanted = [codes[c] for c in countries if c in codes]
+    lookup = np.zeros(int(index.country_code.max(initial=-1)) + 2, dtype=bool)
+    lookup[np.asarray(wanted, dtype=np.int64)] = True
+    return lookup[index.country_code]  # code -1 maps to the last slot: False
 
 
 def _topic_activity(index: SuggestIndex, cols: np.ndarray) -> np.ndarray:
@@ -487,7 +534,8 @@ def call_features(index: SuggestIndex, queries: Sequence[Query]) -> np.ndarray:
         reach_d = (net_d > 0) | (index.A[allseeds].toarray() > 0)
     activity = np.log1p(index.activity)
     has_geo = np.isfinite(index.lat) & np.isfinite(index.lon)
-    code = index.country
+    code = index.country_code
+    codes = _country_codes(index)
     intopic_cache: dict[bytes, np.ndarray] = {}
     for j, qq in enumerate(queries):
         if len(qq.seeds):
@@ -509,7 +557,7 @@ def call_features(index: SuggestIndex, queries: Sequence[Query]) -> np.ndarray:
         if len(qq.country):
             geo = np.zeros(n)
             for lat, lon, c in zip(qq.lat, qq.lon, qq.country, strict=True):
-                g = ((code == c) & (code != "")).astype(float) if c else np.zeros(n)
+                g = (code == codes[c]).astype(float) if c in codes else np.zeros(n)
                 if np.isfinite(lat) and np.isfinite(lon) and has_geo.any():
                     d = _haversine_km(lat, lon, index.lat[has_geo], index.lon[has_geo])
                     g[has_geo] = np.exp(-d / _GEO_SCALE_KM)

@@ -246,7 +246,9 @@ def _pool_objective(P, Y, pad, w, jitter, k: int = 10) -> float:
     return float((rel.sum(axis=1) / np.maximum(Y.sum(axis=1), 1)).mean())
 
 
-_GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0)
+# Fixed starting point of the search (not DEFAULT_CALL_WEIGHTS, which is its output).
+_START = {f: 0.5 for f in FEATURES} | {"repeat": 1.0, "net_sum": 0.2, "net_max": 0.2}
+_GRID = (0.0, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0)
 
 
 def fit_weights(
@@ -306,7 +308,7 @@ def fit_weights(
         [np.pad(p, ((0, 0), (0, width - p.shape[1])), constant_values=True) for p in pads]
     )
     jitter = rng.random(Y.shape).astype(np.float32) * 1e-6
-    w = np.array([DEFAULT_CALL_WEIGHTS[f] for f in FEATURES], dtype=float)
+    w = np.array([_START[f] for f in FEATURES], dtype=float)
     best = _pool_objective(P, Y, pad, w, jitter, k)
     for _ in range(3):
         improved = False
