@@ -676,7 +676,9 @@ def suggest_for_call(
     contrib = w[:, None] * X[:, sel]
     for group, members in GROUPS.items():
         out[group] = sum(contrib[FEATURES.index(m)] for m in members)
-    out["why"] = [_explain(index, query, call, int(v), contrib[:, i]) for i, v in enumerate(sel)]
+    out["why"] = [
+        _explain(index, query, call, int(v), contrib[:, i], X[:, v]) for i, v in enumerate(sel)
+    ]
     return out.reset_index(drop=True)
 
 
@@ -684,7 +686,14 @@ def _name(index: SuggestIndex, row: int) -> str:
     return str(index.name[row] or index.orgs[row])
 
 
-def _explain(index: SuggestIndex, query: Query, call: Call, v: int, contrib: np.ndarray) -> str:
+def _explain(
+    index: SuggestIndex,
+    query: Query,
+    call: Call,
+    v: int,
+    contrib: np.ndarray,
+    values: np.ndarray,
+) -> str:
     """Reasons in words from the features that scored candidate ``v`` (contribution > 0)."""
     c = dict(zip(FEATURES, contrib.tolist(), strict=True))
     bits: list[str] = []
@@ -719,6 +728,9 @@ def _explain(index: SuggestIndex, query: Query, call: Call, v: int, contrib: np.
             bits.append(f"{_plural(recent, 'project')} in {label} since {index.since_year}")
         elif intopic.any():
             bits.append(f"{_plural(int(intopic.sum()), 'project')} in {label}")
+    if c["type_share"] > 0 and index.type[v]:
+        share = float(values[FEATURES.index("type_share")])
+        bits.append(f"{index.type[v]}: {share:.0%} of the participations in this theme")
     if c["theme"] > 0 and query.term_vec is not None:
         shared_terms = query.term_vec.multiply(index.terms[v]).tocsr()
         if shared_terms.nnz:
