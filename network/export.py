@@ -54,7 +54,8 @@ Examples
 ...     origin="import:cordis-h2020")
 >>> data = gather(ws, ["ev"])
 >>> to_csv(data).decode("utf-8-sig").splitlines()
-['organisation_id,organisation,...,source_url,source', 'ev,Energy Valley,...,"CORDIS, European Commission"']
+['organisation_id,organisation,...,source_url,source',
+ 'ev,Energy Valley,...,"CORDIS, European Commission"']
 >>> ws.close()
 """
 

@@ -13,7 +13,8 @@ Examples
 --------
 >>> tables = read_package()
 >>> sorted(tables)
-['contact_points', 'organisation_relations', 'organisations', 'participations', 'projects', 'sources']
+['contact_points', 'organisation_relations', 'organisations',
+ 'participations', 'projects', 'sources']
 >>> len(tables["projects"]) >= 25
 True
 """

@@ -488,9 +488,13 @@ class Workspace:
         return seen - start
 
     def sources(self) -> pd.DataFrame:
-        """The cited public pages: ``url``, ``title``, ``publisher``, ``page_date``, ``compiled``."""
+        """The cited public pages.
+
+        Columns ``url``, ``title``, ``publisher``, ``page_date`` and ``compiled``.
+        """
         return pd.read_sql_query(
-            "SELECT url, title, publisher, page_date, compiled FROM sources ORDER BY url", self._conn
+            "SELECT url, title, publisher, page_date, compiled FROM sources ORDER BY url",
+            self._conn,
         )
 
     def organisation(self, organisation_id: str) -> dict:

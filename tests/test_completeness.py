@@ -60,7 +60,9 @@ def test_info_reports_how_complete_and_current_the_data_is(workspace):
     info = network_info(workspace)
     projects = workspace.projects()
     assert sum(info["projects_by_programme"].values()) == len(projects)
-    assert info["stated_share"] == pytest.approx(projects["partners_stated"].notna().mean(), abs=1e-4)
+    assert info["stated_share"] == pytest.approx(
+        projects["partners_stated"].notna().mean(), abs=1e-4
+    )
     assert info["dated_share"] == pytest.approx(projects["start_date"].notna().mean(), abs=1e-4)
     orgs = workspace.organisations()
     has_site = orgs["website"].fillna("").ne("")

@@ -65,7 +65,9 @@ def test_new_energy_coalition_is_energy_valleys_successor(tables):
     orgs = tables["organisations"].set_index("id")
     relations = tables["organisation_relations"]
     successors = relations[relations["kind"] == "successor_of"]
-    pairs = {(orgs.loc[a, "name"], orgs.loc[b, "name"]) for a, b in successors[["from", "to"]].values}
+    pairs = {
+        (orgs.loc[a, "name"], orgs.loc[b, "name"]) for a, b in successors[["from", "to"]].values
+    }
     assert any("New Energy Coalition" in a and "Energy Valley" in b for a, b in pairs), pairs
 
 

@@ -101,7 +101,9 @@ def test_a_cited_page_missing_from_sources_names_file_row_column_url(package_cop
 def test_a_relation_to_a_missing_organisation_names_file_row_column_value(package_copy):
     def point_away(rows):
         url = rows[1][-1]  # any listed page
-        rows[1:] = [["no-such-org-nl", rows[1][1] if len(rows) > 1 else "x", "successor_of", "", url]]
+        rows[1:] = [
+            ["no-such-org-nl", rows[1][1] if len(rows) > 1 else "x", "successor_of", "", url]
+        ]
 
     relations = package_copy / "organisation_relations.csv"
     with relations.open(encoding="utf-8", newline="") as handle:
