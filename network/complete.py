@@ -124,22 +124,24 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "geography": ("geography",),
     "activity": ("activity",),
 }
-# Fitted by network.evaluate_consortium (see network/consortium_h2020.json, "weights").
+# Fitted by network.evaluate_consortium on the Horizon 2020 file for cut-off 2019 (features
+# from projects before 2018, tasks = consortia starting in 2018; network/consortium_h2020.json,
+# "weights"). Only their ratios matter.
 DEFAULT_CALL_WEIGHTS: dict[str, float] = {
-    "net_sum": 0.2,
-    "net_max": 0.2,
-    "reach": 0.5,
-    "repeat": 1.0,
-    "repeat_topic": 1.0,
+    "net_sum": 0.05,
+    "net_max": 0.0,
+    "reach": 0.75,
+    "repeat": 5.0,
+    "repeat_topic": 10.0,
     "repeat_small": 1.0,
-    "led_before": 1.0,
-    "repeat_recent": 1.0,
-    "type_share": 0.0,
-    "topic": 0.5,
-    "theme": 0.5,
+    "led_before": 5.0,
+    "repeat_recent": 0.0,
+    "topic": 1.0,
+    "type_share": 2.0,
+    "theme": 0.75,
     "needs": 0.2,
-    "geography": 0.2,
-    "activity": 0.2,
+    "geography": 0.5,
+    "activity": 0.1,
 }
 PRIORITIES_PATH = Path(__file__).with_name("interreg_north_sea_priorities.json")
 _WORD = re.compile(r"[a-z0-9][a-z0-9&\-]*")
@@ -627,8 +629,8 @@ def suggest_for_call(
     >>> idx = build_index(parts)
     >>> out = suggest_for_call(idx, ["a", "b"], "interreg_north_sea", top=2)
     >>> out["id"].tolist()
-    ['c', 'e']
-    >>> out["why"].iloc[0]
+    ['e', 'c']
+    >>> out.set_index("id").loc["c", "why"]
     'Worked with 1 of your members (b); adds Norway, which the rules still need; 2 projects in all'
     """
     if isinstance(seeds, str):
