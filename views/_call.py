@@ -56,10 +56,14 @@ def call_form(key: str, *, programme: str | None = None) -> Call:
     return parse_call(spec)
 
 
-def complete(index, seeds: list[str], call: Call, *, top: int = 10, profile=None) -> pd.DataFrame:
+def complete(
+    index, seeds: list[str], call: Call, *, top: int = 10, profile=None, only_needed=False
+) -> pd.DataFrame:
     """suggest_for_call with the seeds' renamed selves excluded."""
     related = _state.workspace().related_ids(seeds) if seeds else set()
-    return suggest_for_call(index, seeds, call, top=top, exclude=related, profile=profile)
+    return suggest_for_call(
+        index, seeds, call, top=top, exclude=related, profile=profile, only_needed=only_needed
+    )
 
 
 def suggestions(result: pd.DataFrame, *, key: str) -> None:

@@ -105,6 +105,9 @@ def complete_consortium(consortium: Consortium, programme: str, name: str) -> No
     )
     call = call_form("cons_call", programme=programme)
     top = st.slider("Number of suggestions", 5, 30, 10, key="cons_top")
+    only_needed = st.toggle(
+        "Only organisations that add a country the rules still need", key="cons_only_needed"
+    )
     if st.button("Complete this consortium", key="cons_complete_btn", type="primary"):
         st.session_state["cons_complete"] = True
     if not st.session_state.get("cons_complete"):
@@ -115,7 +118,7 @@ def complete_consortium(consortium: Consortium, programme: str, name: str) -> No
     if not any(m in index.org_index for m in seeds):
         st.info("No member has a project within the current filters; widen them for suggestions.")
         return
-    found = complete(index, seeds, call, top=top)
+    found = complete(index, seeds, call, top=top, only_needed=only_needed)
     if found.empty:
         st.info("No organisation in the network to suggest.")
         return
