@@ -140,3 +140,20 @@ def test_real_h2020_consortia_one_cutoff() -> None:
     ours, base = res["methods"]["ours"], res["methods"]["previous_partners"]
     assert ours["recall@10"] > base["recall@10"]
     assert ours["vs_best_baseline"]["difference_ci95"]["recall@10"][0] > 0
+
+
+def test_cli_evaluate_consortium(tmp_path, capsys) -> None:
+    from network.cli import main
+
+    path = tmp_path / "participations.csv"
+    _toy().to_csv(path, index=False)
+    out = tmp_path / "result.json"
+    args = ["evaluate", "--task", "consortium", "--participations", str(path)]
+    code = main([*args, "--cutoffs", "2018", "--json", "--out", str(out)])
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["task"] == "consortium" and printed["n_projects"] == {"2018": 1}
+    assert set(printed["methods"]) == set(CONSORTIUM_METHODS)
+    assert json.loads(out.read_text())["cutoffs"] == [2018]
+    assert main([*args, "--cutoffs", "2018"]) == 0
+    assert "ours vs" in capsys.readouterr().out
