@@ -441,7 +441,10 @@ def _joint_features(
     seeds = qq.seeds
     pw = index.project_weight
     if "small" not in cache:
-        size = np.diff(index.B.tocsc().indptr).astype(float)
+        size = index.__dict__.get("_project_size")
+        if size is None:
+            size = np.bincount(index.B.indices, minlength=index.B.shape[1]).astype(float)
+            index.__dict__["_project_size"] = size
         cache["small"] = pw / np.maximum(size - 1.0, 1.0)
     key = qq.topic_cols.tobytes()
     if key not in cache:
@@ -460,9 +463,10 @@ def _joint_features(
         cache["recent"] = 0.5 ** np.maximum(age, 0.0)
     X[f["repeat_recent"], j] = np.log1p(B @ (on * cache["recent"]))
     if len(qq.topic_cols):
-        if "types" not in cache:
-            cache["types"] = pd.factorize(index.type)[0]
-        tcode = cache["types"]
+        tcode = index.__dict__.get("_type_codes")
+        if tcode is None:
+            tcode = pd.factorize(index.type)[0]
+            index.__dict__["_type_codes"] = tcode
         inpart = B @ (cache[key] > 0).astype(float)
         counts = np.bincount(tcode[tcode >= 0], weights=inpart[tcode >= 0])
         if counts.sum() > 0:
@@ -700,29 +704,37 @@ def _explain(
     c = dict(zip(FEATURES, contrib.tolist(), strict=True))
     bits: list[str] = []
     seeds = query.seeds
+    A = index.A
+    nv = A.indices[A.indptr[v] : A.indptr[v + 1]]
     if len(seeds) and (c["repeat"] > 0 or c["net_sum"] > 0 or c["reach"] > 0 or c["net_max"] > 0):
-        B = index.B
-        joint = np.asarray((B[seeds] @ B[v].T).todense()).ravel()
-        worked = seeds[joint > 0]
+        worked = seeds[np.isin(seeds, nv)]  # a joint project = an edge of the graph
         if len(worked):
             names = ", ".join(_name(index, s) for s in worked[:3])
             more = ", …" if len(worked) > 3 else ""
             k = len(worked)
             bits.append(f"worked with {k} of your members ({names}{more})")
-        nv = index.A.indices[index.A.indptr[v] : index.A.indptr[v + 1]]
-        shared = set()
-        for s in seeds:
-            ns = index.A.indices[index.A.indptr[s] : index.A.indptr[s + 1]]
-            shared |= set(np.intersect1d(ns, nv).tolist())
-        shared -= set(seeds.tolist())
+        seed_partners = query.__dict__.get("_partners")
+        if seed_partners is None:
+            seed_partners = np.zeros(index.n, dtype=bool)
+            for s in seeds:
+                seed_partners[A.indices[A.indptr[s] : A.indptr[s + 1]]] = True
+            seed_partners[seeds] = False
+            query.__dict__["_partners"] = seed_partners
+        shared = set(nv[seed_partners[nv]].tolist())
         if shared:
-            rows = sorted(shared, key=lambda z: (-index.aa_weight[z], str(index.orgs[z])))
-            names = ", ".join(_name(index, z) for z in rows[:2])
+            arr = np.fromiter(shared, dtype=np.int64, count=len(shared))
+            rows = arr[np.lexsort((arr, -index.aa_weight[arr]))][:2]
+            names = ", ".join(_name(index, z) for z in rows)
             lead = f"shares {_plural(len(shared), 'partner')} with your members"
             bits.append(f"{lead}: {names}" if len(shared) <= 2 else f"{lead}, e.g. {names}")
     if c["topic"] > 0 and len(query.topic_cols):
         pv = index.B.indices[index.B.indptr[v] : index.B.indptr[v + 1]]
-        intopic = np.asarray(index.project_topics[pv][:, query.topic_cols].sum(axis=1)).ravel() > 0
+        inp = query.__dict__.get("_in_topic")
+        if inp is None:
+            cols = query.topic_cols
+            inp = np.asarray(index.project_topics[:, cols].sum(axis=1)).ravel() > 0
+            query.__dict__["_in_topic"] = inp
+        intopic = inp[pv]
         label = call.label or ", ".join(str(index.topic_labels[t]) for t in query.topic_cols)
         label = label.upper() if label.lower() in index.topic_index and len(label) <= 5 else label
         recent = int((intopic & (index.project_year[pv] >= index.since_year)).sum())
