@@ -107,43 +107,84 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
     from .suggest import PARTS, build_index, suggest
 
     with Workspace(args.workspace) as ws:
-        org = resolve_org(ws, args.org)
-        related = ws.related_ids(org)
+        chosen = list(dict.fromkeys(resolve_org(ws, o) for o in args.org))
+        related = ws.related_ids(chosen)
         orgs = ws.organisations().set_index("id")
         parts = ws.participations().rename(
             columns={"organisation_id": "org", "project_id": "project"}
         )
     parts = parts.join(orgs[["country", "type"]], on="org")
     index = build_index(parts, orgs)
-    if org not in index.org_index:
-        msg = f"{orgs.loc[org, 'name']!r} has no project in the workspace to suggest from"
+    missing = [o for o in chosen if o not in index.org_index]
+    if args.for_call is None and len(chosen) > 1:
+        msg = f"several organisations {args.org!r} need --for-call PROGRAMME[:THEME]"
         raise ValueError(msg)
-    result = suggest(index, org, top=args.top, exclude=related)
-    if args.json:
+    if len(missing) == len(chosen):
+        names = [orgs.loc[o, "name"] for o in missing]
+        msg = f"{names!r} have no project in the workspace to suggest from"
+        raise ValueError(msg)
+    if args.for_call is not None:
+        from .complete import GROUPS, parse_call, suggest_for_call
+
+        call = parse_call(args.for_call)
+        result = suggest_for_call(index, chosen, call, top=args.top, exclude=related)
+        columns = ["id", "name", "country", "type", "city", "score", *GROUPS, "why"]
+        title = f"Suggested to complete {', '.join(orgs.loc[o, 'name'] for o in chosen)}"
+        title += f" for {call.programme or 'any programme'}"
+        title += f" ({call.label})" if call.label else ""
+    else:
+        result = suggest(index, chosen[0], top=args.top, exclude=related)
         columns = ["id", "name", "country", "type", "city", "score", *PARTS, "why"]
+        title = f"Partners suggested for {orgs.loc[chosen[0], 'name']}"
+    if args.json:
         records = result[columns].to_dict("records")
         _print([{k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}
                 for r in records], as_json=True)  # fmt: skip
     else:
-        print(f"Partners suggested for {orgs.loc[org, 'name']}:")
+        print(f"{title}:")
         for rank, row in enumerate(result.itertuples(), start=1):
             print(f"{rank:>3}. {row.name} ({row.country}) score {row.score:.2f}\n     {row.why}")
     return 0
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    cutoffs = [int(c) for c in args.cutoffs.split(",")] if args.cutoffs else None
+    if args.task == "consortium":
+        from .evaluate_consortium import evaluate_consortium_file, format_consortium_table
+
+        result = evaluate_consortium_file(
+            args.participations,
+            org_col=args.org_col,
+            project_col=args.project_col,
+            date_col=args.date_col,
+            cutoffs=cutoffs or (2018, 2019),
+            json=True,
+        )
+        if args.bundled:
+            from .evaluate_consortium import evaluate_bundled
+            from .store import Workspace
+
+            with Workspace(args.workspace) as ws:
+                result["interreg_north_sea"] = evaluate_bundled(ws)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                json.dump(result, fh, indent=1)
+        _print(result, as_json=True) if args.json else print(format_consortium_table(result))
+        return 0
     from .evaluate import evaluate_file, format_table
 
-    cutoffs = [int(c) for c in args.cutoffs.split(",")]
     result = evaluate_file(
         args.participations,
         org_col=args.org_col,
         project_col=args.project_col,
         date_col=args.date_col,
-        cutoffs=cutoffs,
+        cutoffs=cutoffs or (2017, 2018, 2019),
         window=args.window,
         json=True,
     )
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            json.dump(result, fh, indent=1)
     if args.json:
         _print(result, as_json=True)
     else:
@@ -283,7 +324,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=_cmd_import)
 
     sug = sub.add_parser("suggest", help="suggest partners for an organisation, with reasons")
-    sug.add_argument("org", metavar="ORG", help="id, name, or unambiguous part of a name")
+    sug.add_argument(
+        "org", metavar="ORG", nargs="+", help="id, name, or unambiguous part of a name"
+    )
+    sug.add_argument(
+        "--for-call",
+        metavar="PROGRAMME[:THEME]",
+        help="complete the consortium of ORG... for a call: a programme of the rules "
+        "(e.g. interreg_north_sea, horizon_europe) and a theme (a priority or specific "
+        "objective such as 2.2, a programme part such as SC3, or free text)",
+    )
     sug.add_argument("--top", type=int, default=10)
     sug.add_argument("--json", action="store_true", help="print a JSON list")
     _workspace_arg(sug)
@@ -294,8 +344,26 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--org-col", default="pic")
     ev.add_argument("--project-col", default="rcn")
     ev.add_argument("--date-col", default="start_date")
-    ev.add_argument("--cutoffs", default="2017,2018,2019", metavar="Y,Y,...")
+    ev.add_argument(
+        "--task",
+        choices=["pairs", "consortium"],
+        default="pairs",
+        help="pairs: new partners of one organisation; consortium: rebuild real consortia",
+    )
+    ev.add_argument(
+        "--cutoffs",
+        default=None,
+        metavar="Y,Y,...",
+        help="default 2017,2018,2019 (pairs) or 2018,2019 (consortium)",
+    )
     ev.add_argument("--window", type=int, default=3)
+    ev.add_argument(
+        "--bundled",
+        action="store_true",
+        help="consortium task: also rebuild the workspace's Interreg North Sea 2021-2027 "
+        "consortia from earlier periods (when it has 100+ projects)",
+    )
+    ev.add_argument("--out", metavar="FILE", help="also write the JSON result to FILE")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     _workspace_arg(ev)
     ev.set_defaults(func=_cmd_evaluate)

@@ -182,6 +182,13 @@ class SuggestIndex:
     half_life: float = DEFAULT_HALF_LIFE
     #: Terms that name a theme, sector or programme part (not a programme or a title word).
     theme_terms: np.ndarray | None = field(default=None, repr=False)
+    project_topics: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0)), repr=False)
+    topics_T: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    topic_labels: np.ndarray = field(default_factory=lambda: np.array([], dtype=object), repr=False)
+    topic_index: dict[str, int] = field(default_factory=dict, repr=False)
+    project_weight: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    lead_B: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0)), repr=False)
+    BT: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0)), repr=False)
 
     @property
     def n(self) -> int:
@@ -342,6 +349,9 @@ def build_index(
     terms, term_labels, idf, theme_terms = _term_matrix(
         p, inc, attr, org_col=org_col, project_col=project_col, pweight=pweight
     )
+    project_topics, topic_labels = _project_topics(p, inc, project_col=project_col)
+    lead_B = _lead_incidence(p, inc, org_col=org_col, project_col=project_col)
+    topics_T = (pattern @ sp.diags(pweight) @ project_topics).T.tocsr()
     return SuggestIndex(
         orgs=ids,
         org_index=inc.org_index,
@@ -371,7 +381,60 @@ def build_index(
         reference_year=float(reference_year),
         half_life=half_life,
         theme_terms=theme_terms,
+        project_topics=project_topics,
+        topics_T=topics_T.toarray() if topics_T.shape[0] * n <= 5e7 else topics_T,
+        topic_labels=topic_labels,
+        topic_index={t: i for i, t in enumerate(topic_labels.tolist())},
+        project_weight=pweight,
+        lead_B=lead_B,
+        BT=pattern.T.tocsr(),
     )
+
+
+def _lead_incidence(p: pd.DataFrame, inc: Any, *, org_col: str, project_col: str) -> sp.csr_matrix:
+    """Organisation x project 0/1 matrix of the projects each organisation led."""
+    shape = (len(inc.orgs), len(inc.projects))
+    if "role" not in p.columns:
+        return sp.csr_matrix(shape)
+    led = p[p["role"].astype(str).str.lower().isin(["coordinator", "lead"])]
+    rows = led[org_col].map(inc.org_index)
+    pcode = pd.Series(np.arange(len(inc.projects)), index=inc.projects)
+    cols = pcode.reindex(led[project_col].to_numpy())
+    ok = rows.notna().to_numpy() & cols.notna().to_numpy()
+    M = sp.csr_matrix(
+        (np.ones(int(ok.sum())), (rows[ok].to_numpy(np.int64), cols[ok].to_numpy(np.int64))),
+        shape=shape,
+    )
+    M.sum_duplicates()
+    M.data[:] = 1.0
+    return M
+
+
+def _project_topics(
+    p: pd.DataFrame, inc: Any, *, project_col: str
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Project x topic 0/1 matrix: programme parts and themes of each project."""
+    prog = _programme_col(p)
+    cols = [c for c in (prog, "themes") if c is not None and c in p.columns]
+    pcode = pd.Series(np.arange(len(inc.projects)), index=inc.projects)
+    pieces = []
+    for col in cols:
+        q = p[[project_col, col]].drop_duplicates()
+        lists = q[col].map(_split_terms)
+        rows = pcode.reindex(q[project_col].to_numpy()).to_numpy()
+        pieces.append(pd.DataFrame({"row": rows, "term": lists.to_numpy()}).explode("term"))
+    if pieces:
+        allt = pd.concat(pieces, ignore_index=True).dropna()
+    if not pieces or allt.empty:
+        return sp.csr_matrix((len(inc.projects), 0)), np.array([], dtype=object)
+    codes, labels = pd.factorize(allt["term"].astype(str), sort=True)
+    M = sp.csr_matrix(
+        (np.ones(len(codes)), (allt["row"].to_numpy(dtype=np.int64), codes)),
+        shape=(len(inc.projects), len(labels)),
+    )
+    M.sum_duplicates()
+    M.data[:] = 1.0
+    return M, np.asarray(labels, dtype=object)
 
 
 def _terms_t(terms: sp.csr_matrix) -> sp.csr_matrix | np.ndarray:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from network.consortium import Consortium, check, fill_gaps, programmes
+from network.consortium import Consortium, check, programmes
 from network.model import country_name
 from views import _state
+from views._call import call_form, complete, suggestions
 from views._downloads import download_buttons
 from views.find_partners import suggestion_index
 
@@ -36,8 +37,7 @@ def consortium_page() -> None:
     consortium = Consortium(list(members["organisation_id"]), lead=lead)
     result = check(consortium, orgs, programme)
     check_result(result)
-    if not result.ok:
-        gaps(consortium, programme)
+    complete_consortium(consortium, programme, name)
     download_buttons(ws, members["organisation_id"], label=f"consortium {name}", key="cons_dl")
 
 
@@ -96,29 +96,42 @@ def check_result(result) -> None:
         st.markdown(f":material/cancel: **Missing:** {line}")
 
 
-def gaps(consortium: Consortium, programme: str) -> None:
-    st.subheader("Suggestions that fill the gaps")
+def complete_consortium(consortium: Consortium, programme: str, name: str) -> None:
+    st.subheader("Complete this consortium")
+    st.caption(
+        "Ranks every organisation for this call: closeness to all your members, recent work in "
+        "the call's theme, the countries the rules still need, distance and activity. Adding "
+        "one re-ranks the rest."
+    )
+    call = call_form("cons_call", programme=programme)
+    top = st.slider("Number of suggestions", 5, 30, 10, key="cons_top")
+    only_needed = st.toggle(
+        "Only organisations that add a country the rules still need", key="cons_only_needed"
+    )
+    if st.button("Complete this consortium", key="cons_complete_btn", type="primary"):
+        st.session_state["cons_complete"] = True
+    if not st.session_state.get("cons_complete"):
+        return
     index = suggestion_index()
-    if not any(m in index.org_index for m in consortium.members):
+    seeds = [consortium.lead] if consortium.lead else []
+    seeds += [m for m in consortium.members if m not in seeds]
+    if not any(m in index.org_index for m in seeds):
         st.info("No member has a project within the current filters; widen them for suggestions.")
         return
-    related = _state.workspace().related_ids(consortium.members)
-    found = fill_gaps(consortium, index, programme, exclude=related)
+    found = complete(index, seeds, call, top=top, only_needed=only_needed)
     if found.empty:
-        st.info("No organisation in the network would fill these gaps.")
+        st.info("No organisation in the network to suggest.")
         return
+    suggestions(found, key="cons_sugg")
     shown = found.reset_index(drop=True)
-    columns = [c for c in ("fills", "name", "country", "type", "score", "why") if c in shown]
-    st.dataframe(shown[columns], hide_index=True)
     pick = st.selectbox(
-        "Add a suggestion to the shortlist",
+        "Add a suggestion to the consortium",
         list(shown["id"]),
         index=None,
         format_func=dict(zip(shown["id"], shown["name"], strict=False)).get,
         key="cons_add",
     )
     if pick and st.button("Add", key="cons_add_btn"):
-        _state.workspace().add_to_shortlist(
-            pick, name=st.session_state.get("cons_shortlist", "default")
-        )
+        _state.workspace().add_to_shortlist(pick, name=name)
+        st.session_state.pop("cons_add", None)
         st.rerun()

@@ -41,10 +41,18 @@ def find_partners_page() -> None:
     )
     mode = st.radio(
         "Suggest partners for",
-        ["An organisation in the network", "A new profile (my own organisation)"],
+        [
+            "An organisation in the network",
+            "A new profile (my own organisation)",
+            "A call (complete a consortium)",
+        ],
         horizontal=True,
         key="fp_mode",
     )
+    if mode.startswith("A call"):
+        for_a_call()
+        how_good_are_these()
+        return
     if mode.startswith("An organisation"):
         if st.session_state.get("fp_org") is None and st.session_state.get("org"):
             st.session_state["fp_org"] = st.session_state["org"]  # e.g. from the URL's ?org=
@@ -68,6 +76,53 @@ def find_partners_page() -> None:
         return
     suggestions_table(result)
     how_good_are_these()
+
+
+def for_a_call() -> None:
+    """Seeds (the lead and members so far) and a call; adding a suggestion re-ranks the rest."""
+    from views._call import call_form, complete, suggestions
+
+    orgs = _state.tables()["organisations"]
+    labels = _state.org_label(orgs)
+    pending = st.session_state.pop("fp_seeds_add", None)
+    if pending:
+        st.session_state["fp_seeds"] = [*st.session_state.get("fp_seeds", []), pending]
+    seeds = st.multiselect(
+        "The lead and the members so far (lead first)",
+        list(labels),
+        format_func=labels.get,
+        key="fp_seeds",
+        placeholder="Choose organisations…",
+    )
+    call = call_form("fp_call")
+    if not seeds:
+        st.info("Choose the lead and any members so far.")
+        return
+    index = suggestion_index()
+    if not any(s in index.org_index for s in seeds):
+        st.warning("None of these organisations is in the network within the current filters.")
+        return
+    top = st.slider("Number of suggestions", 5, 50, 15, key="fp_call_top")
+    result = complete(index, list(seeds), call, top=top)
+    suggestions(result, key="fp_call")
+    shown = result.reset_index(drop=True)
+    pick = st.selectbox(
+        "Add a suggestion to the members (re-ranks the rest)",
+        list(shown["id"]),
+        index=None,
+        format_func=dict(zip(shown["id"], shown["name"], strict=False)).get,
+        key="fp_call_pick",
+    )
+    cols = st.columns([2, 2, 3])
+    if cols[0].button("Add to the members", disabled=pick is None, key="fp_call_add"):
+        st.session_state["fp_seeds_add"] = pick
+        st.session_state.pop("fp_call_pick", None)
+        st.rerun()
+    if cols[1].button("Save as shortlist", key="fp_call_save", icon=":material/playlist_add:"):
+        ws = _state.workspace()
+        for i, org_id in enumerate(seeds):
+            ws.add_to_shortlist(org_id, lead=i == 0)
+        st.toast(f"Saved {len(seeds)} members to the shortlist")
 
 
 def profile_form() -> dict | None:
@@ -182,7 +237,64 @@ def backtest_table() -> pd.DataFrame | None:
     return pd.DataFrame(rows).sort_values("Hits@10", ascending=False)
 
 
+@st.cache_data(show_spinner=False)
+def consortium_table() -> tuple[pd.DataFrame, dict] | None:
+    """The bundled consortium-rebuilding result (``network/consortium_h2020.json``)."""
+    import json
+    from pathlib import Path
+
+    import network
+
+    path = Path(network.__file__).parent / "consortium_h2020.json"
+    if not path.exists():
+        return None
+    result = json.loads(path.read_text(encoding="utf-8"))
+    ns = result.get("north_sea", {}).get("methods", {})
+    rows = []
+    for method, m in result["methods"].items():
+        ci = m.get("ci95", {}).get("recall@10", [None, None])
+        rows.append(
+            {
+                "method": method,
+                "Recall@10": m["recall@10"],
+                "Recall@10 95% CI": f"{ci[0]:.3f}–{ci[1]:.3f}" if ci[0] is not None else "",
+                "Hits@10": m["hits@10"],
+                "MRR": m["mrr"],
+                "nDCG@10": m["ndcg@10"],
+                "North Sea slice Recall@10": ns.get(method, {}).get("recall@10"),
+            }
+        )
+    table = pd.DataFrame(rows).sort_values("Recall@10", ascending=False)
+    return table, result
+
+
 def how_good_are_these() -> None:
+    with st.expander("How good are suggestions for a call? (rebuilding real consortia)"):
+        st.markdown(
+            "Measured on real Horizon 2020 consortia (CORDIS): for each project starting in "
+            "2018 or 2019 with at least 4 participants, 3 of them active before, the network "
+            "before that year is given the coordinator (or the coordinator and one random "
+            "member) and the project's programme parts, and ranks every organisation active "
+            "before. **Recall@10** is the share of the hidden members found in the top 10. "
+            "Higher is better."
+        )
+        found = consortium_table()
+        if found is None:
+            st.info("No consortium evaluation result is bundled yet.")
+        else:
+            table, result = found
+            st.dataframe(table, hide_index=True)
+            vs = result["methods"].get("ours", {}).get("vs_best_baseline")
+            if vs:
+                lo, hi = vs["difference_ci95"].get("recall@10", [float("nan")] * 2)
+                st.caption(
+                    f"Ours vs the best baseline ({vs['baseline']}): Recall@10 "
+                    f"×{vs['ratio']['recall@10']:.2f}, difference "
+                    f"{vs['difference']['recall@10']:+.3f} (95% CI {lo:+.3f} to {hi:+.3f}); "
+                    f"{sum(result['n_projects'].values()):,} projects, "
+                    f"{result['north_sea']['n_projects']:,} in the North Sea slice. "
+                    "Run it yourself: `python -m network evaluate --task consortium`."
+                )
     with st.expander("How good are these suggestions?"):
         st.markdown(
             "Measured by a temporal backtest on the real Horizon 2020 participations (CORDIS): "
