@@ -80,6 +80,7 @@ import networkx as nx
 import pandas as pd
 
 from ._errors import AmbiguousError, NotFoundError
+from ._parse import is_formula
 from .graph import build_graph, ego_network, to_networkx
 from .model import country_name, normalise_country, slugify
 
@@ -133,7 +134,6 @@ FORMATS: dict[str, dict[str, str]] = {
     "graphml": {"ext": "graphml", "mime": "application/graphml+xml", "label": "GraphML"},
 }
 _ALIASES = {"vcard": "vcf", "excel": "xlsx"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CONTACT_KINDS = ("email", "phone", "web_form", "postal_address")
 _ORG_FIELDS = {
     "organisation": "name", "type": "type", "country": "country", "city": "city",
@@ -165,6 +165,10 @@ def _text(value: object) -> str:
 def neutralise(value: object) -> str:
     """The cell as text, with a leading ``'`` if a spreadsheet could run it as a formula.
 
+    The rule is the importers' (:func:`network._parse.is_formula`): a cell that
+    starts with ``=``, ``@``, a tab or a carriage return, or with ``+``/``-``
+    followed by more; a lone ``-`` placeholder stays as it is.
+
     Examples
     --------
     >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("+49 40 1"), neutralise("Bremen")
@@ -175,11 +179,7 @@ def neutralise(value: object) -> str:
     text = "" if value is None else str(value)
     if isinstance(value, float) and math.isnan(value):
         text = ""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _is_formula_like(text: str) -> bool:
-    return text.startswith(_FORMULA_START)
+    return "'" + text if is_formula(text) else text
 
 
 def source_label(origin: str) -> str:
@@ -519,7 +519,7 @@ def _xlsx_cell(sheet, value: object, *, bold: bool = False):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text
-        if _is_formula_like(value):
+        if is_formula(value):
             cell.quotePrefix = True
     if bold:
         cell.font = Font(bold=True)
@@ -532,7 +532,7 @@ def _xlsx_value(sheet, value: object):
 
     if value is None or value == "":
         return None
-    if isinstance(value, str) and (_is_formula_like(value) or ILLEGAL_CHARACTERS_RE.search(value)):
+    if isinstance(value, str) and (is_formula(value) or ILLEGAL_CHARACTERS_RE.search(value)):
         return _xlsx_cell(sheet, value)
     return value
 

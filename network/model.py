@@ -38,6 +38,7 @@ __all__ = [
     "normalise_country",
     "slugify",
     "split_list",
+    "utc_now",
 ]
 
 ORG_TYPES: tuple[str, ...] = (
@@ -246,3 +247,16 @@ def field_names(cls: type) -> list[str]:
     ['organisation_id', 'kind', 'value', 'source_url']
     """
     return [f.name for f in fields(cls)]
+
+
+def utc_now() -> str:
+    """The current UTC time as ISO 8601 text to the second (workspace timestamps).
+
+    Examples
+    --------
+    >>> utc_now()[-6:]
+    '+00:00'
+    """
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -37,7 +37,6 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -45,7 +44,7 @@ from rapidfuzz import fuzz, process
 
 from ._errors import NotFoundError
 from ._parse import fix_mojibake
-from .model import slugify
+from .model import slugify, utc_now
 from .store import Workspace
 
 __all__ = [
@@ -187,10 +186,6 @@ def _norm_city(city: object) -> str:
         return ""
     text = unicodedata.normalize("NFKD", fix_mojibake(str(city)).casefold().translate(_SPECIAL))
     return " ".join(_NON_WORD.split(text.encode("ascii", "ignore").decode("ascii"))).strip()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _blank(value: object) -> bool:
@@ -649,7 +644,7 @@ def confirm_merge(ws: Workspace, merge_id: int) -> dict[str, int]:
         moved = _apply_merge(conn, kept, merged, snapshot)
         conn.execute(
             "UPDATE merges SET status = 'confirmed', snapshot = ?, decided_at = ? WHERE id = ?",
-            (json.dumps(snapshot, ensure_ascii=False), _now(), merge_id),
+            (json.dumps(snapshot, ensure_ascii=False), utc_now(), merge_id),
         )
         Workspace._bump(conn)
     return moved
@@ -793,7 +788,8 @@ def reject_merge(ws: Workspace, merge_id: int) -> None:
             msg = f"merge {merge_id} is {merge['status']}, not pending"
             raise ValueError(msg)
         conn.execute(
-            "UPDATE merges SET status = 'rejected', decided_at = ? WHERE id = ?", (_now(), merge_id)
+            "UPDATE merges SET status = 'rejected', decided_at = ? WHERE id = ?",
+            (utc_now(), merge_id),
         )
 
 
@@ -830,7 +826,8 @@ def undo_merge(ws: Workspace, merge_id: int) -> dict[str, int]:
             raise ValueError(msg)
         restored = _restore(conn, kept, merged, snap)
         conn.execute(
-            "UPDATE merges SET status = 'undone', decided_at = ? WHERE id = ?", (_now(), merge_id)
+            "UPDATE merges SET status = 'undone', decided_at = ? WHERE id = ?",
+            (utc_now(), merge_id),
         )
         Workspace._bump(conn)
     return restored

@@ -24,13 +24,13 @@ import math
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from . import settings
 from ._errors import NotFoundError, WorkspaceError
+from .model import utc_now
 from .package import package_metadata, read_package
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Workspace", "open_workspace"]
@@ -162,10 +162,6 @@ _PACKAGE_TABLES = (
     "organisations", "projects", "participations", "contact_points", "organisation_relations",
     "sources",
 )  # fmt: skip
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _clean(value: object) -> object:
@@ -332,7 +328,7 @@ class Workspace:
             conn.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('seeded_at', ?), ('package_version', ?),"
                 " ('package_name', ?)",
-                (_now(), meta.get("version", ""), meta.get("name", "")),
+                (utc_now(), meta.get("version", ""), meta.get("name", "")),
             )
             self._bump(conn)
         if locate:
@@ -525,8 +521,8 @@ class Workspace:
                     organisation_id,
                     name.strip(),
                     *(fields.get(k, "") for k in ("role", "email", "phone", "note")),
-                    _now(),
-                    _now(),
+                    utc_now(),
+                    utc_now(),
                 ),
             )
             return int(cur.lastrowid)
@@ -544,7 +540,7 @@ class Workspace:
         with self.transaction() as conn:
             cur = conn.execute(
                 f"UPDATE contacts SET {sets}, updated_at = ? WHERE id = ?",
-                (*fields.values(), _now(), contact_id),
+                (*fields.values(), utc_now(), contact_id),
             )
             if cur.rowcount == 0:
                 msg = f"no contact with id {contact_id!r}"
@@ -572,7 +568,7 @@ class Workspace:
             cur = conn.execute(
                 "INSERT INTO notes (organisation_id, text, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?)",
-                (organisation_id, text.strip(), _now(), _now()),
+                (organisation_id, text.strip(), utc_now(), utc_now()),
             )
             return int(cur.lastrowid)
 
@@ -581,7 +577,7 @@ class Workspace:
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE notes SET text = ?, updated_at = ? WHERE id = ?",
-                (text.strip(), _now(), note_id),
+                (text.strip(), utc_now(), note_id),
             )
 
     def delete_note(self, note_id: int) -> None:
@@ -602,7 +598,8 @@ class Workspace:
         """Add an organisation to a shortlist (created if new)."""
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO shortlists (name, created_at) VALUES (?, ?)", (name, _now())
+                "INSERT OR IGNORE INTO shortlists (name, created_at) VALUES (?, ?)",
+                (name, utc_now()),
             )
             if lead:
                 conn.execute("UPDATE shortlist_items SET is_lead = 0 WHERE shortlist = ?", (name,))
@@ -610,7 +607,7 @@ class Workspace:
                 "INSERT INTO shortlist_items (shortlist, organisation_id, is_lead, added_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (shortlist, organisation_id)"
                 " DO UPDATE SET is_lead = max(is_lead, excluded.is_lead)",
-                (name, organisation_id, int(lead), _now()),
+                (name, organisation_id, int(lead), utc_now()),
             )
 
     def set_lead(self, organisation_id: str, *, name: str = "default") -> None:
@@ -652,7 +649,7 @@ class Workspace:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO location_corrections VALUES (?, ?, ?, ?, ?)",
-                (organisation_id, lat, lon, note, _now()),
+                (organisation_id, lat, lon, note, utc_now()),
             )
             self._bump(conn)
 
@@ -691,7 +688,7 @@ class Workspace:
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO geocode_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key, lat, lon, precision, source, name, _now()),
+                (key, lat, lon, precision, source, name, utc_now()),
             )
 
 

@@ -197,6 +197,15 @@ def test_formula_cells_are_neutralised(tmp_path):
     assert neutralise("a=1") == "a=1" and neutralise(12) == "12"
 
 
+@pytest.mark.parametrize(
+    "cell", ["-", "+", "=", "-1", "- Bremen", "+49 40 1", "@x", "\tcmd", "a-b", "Bremen", "", "'=1"]
+)
+def test_export_and_import_share_one_formula_rule(cell):
+    from network._parse import is_formula
+
+    assert (neutralise(cell) != cell) == is_formula(cell)
+
+
 # -- choosing an organisation and the command line -------------------------------------------
 def test_resolve_org_by_id_name_or_part(ws):
     assert resolve_org(ws, "mcn") == "mcn"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -53,10 +52,6 @@ _PROJECT_COLS = (
 
 def _noop(fraction: float, message: str) -> None:
     return None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # -- problems ----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .._errors import DataError
 from .._parse import check_size, fingerprint
+from ..model import utc_now
 from ..resolve import resolve_organisations
 from ..store import Workspace
 from ._base import (
@@ -38,7 +39,6 @@ from ._base import (
     _Batch,
     _DryRun,
     _noop,
-    _now,
 )
 from ._clean import _as_paths
 from .cordis import SOURCE as CORDIS
@@ -206,7 +206,7 @@ def _commit(
             cur = conn.execute(
                 "INSERT INTO imports (origin, format, files, fingerprint, imported_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (origin, report.format, json.dumps(report.files), report.fingerprint, _now()),
+                (origin, report.format, json.dumps(report.files), report.fingerprint, utc_now()),
             )
             import_id = int(cur.lastrowid)
             report.import_id = import_id
@@ -481,7 +481,7 @@ def _objects(values: pd.Series) -> np.ndarray:
 
 
 def _write_merges(conn, import_id: int, orgs, resolved, parts, report: ImportReport) -> None:
-    now = _now()
+    now = utc_now()
     origin = report.origin
     # automatic merges (exact name): a snapshot that lets undo_merge split them again
     auto = orgs[orgs["outcome"] == "exact-name"]
