@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from network.geocoder import lookup_city
-from network.model import country_name, split_list
+from network.model import country_name, project_label, project_link, split_list
 from views import _state
 from views._downloads import download_buttons
 from views.network import network_nodes_and_figure
@@ -67,16 +67,50 @@ def actions(org_id: str) -> None:
 
 def projects_of(org_id: str) -> None:
     st.subheader("Projects")
-    parts = _state.tables()["participations"]
+    t = _state.tables()
+    parts = t["participations"]
     mine = parts[parts["organisation_id"] == org_id]
     if mine.empty:
         st.info("No project of this organisation in the workspace.")
         return
     st.dataframe(
-        mine[["acronym", "title", "programme", "start_date", "end_date", "role", "source_url"]],
+        project_rows(mine, t["projects"]),
         hide_index=True,
-        column_config={"source_url": st.column_config.LinkColumn("Source")},
+        column_config={
+            "project": "Project",
+            "title": "Title",
+            "link": st.column_config.LinkColumn("Public page"),
+        },
     )
+
+
+def project_rows(parts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    """Participations as display rows: a name for every project (never None) and its page."""
+    pages = projects.set_index("id").reindex(parts["project_id"])
+    rows = pd.DataFrame(
+        {
+            "project": [
+                project_label(a, t, p, i)
+                for a, t, p, i in zip(
+                    parts["acronym"], parts["title"], parts["programme"], parts["project_id"],
+                    strict=True,
+                )
+            ],
+            "title": parts["title"].fillna("").astype(str),
+            "programme": parts["programme"].fillna("").astype(str),
+            "start_date": parts["start_date"].fillna("").astype(str),
+            "end_date": parts["end_date"].fillna("").astype(str),
+            "role": parts["role"].fillna("").astype(str),
+            "link": [
+                project_link(i, p, u, s)
+                for i, p, u, s in zip(
+                    parts["project_id"], parts["programme"], pages["url"], pages["source_url"],
+                    strict=True,
+                )
+            ],
+        }
+    )  # fmt: skip
+    return rows.sort_values(["start_date", "project"], ascending=[False, True])
 
 
 def partners_of(org_id: str) -> None:
@@ -123,15 +157,50 @@ def metrics_of(org_id: str) -> None:
     metrics = _state.metrics()
     row = metrics[metrics["organisation_id"] == org_id]
     if row.empty:
-        st.caption("Not in the network within the current filters.")
+        st.caption("Not in the network within the current filters: no joint project matches them.")
         return
     r = row.iloc[0]
+    info = _state.metrics_info()
+    missing = "— (not computed for this organisation)"
     cols = st.columns(2)
-    cols[0].metric("Projects", int(r["projects"]))
-    cols[1].metric("Partners", int(r["degree"]))
+    cols[0].metric("Projects", _whole(r["projects"], missing))
+    cols[1].metric("Partners", _whole(r["degree"], missing))
     cols = st.columns(2)
-    cols[0].metric("PageRank rank", int((metrics["pagerank"] > r["pagerank"]).sum() + 1))
-    cols[1].metric("Community", int(r["community"]))
+    if pd.isna(r["pagerank"]):
+        cols[0].metric("PageRank", "—", help="PageRank is missing for this organisation.")
+    else:
+        rank = int((metrics["pagerank"] > r["pagerank"]).sum() + 1)
+        cols[0].metric(
+            "PageRank rank",
+            f"{rank:,} of {len(metrics):,}",
+            help=f"PageRank {r['pagerank']:.6f} in the filtered network.",
+        )
+    if pd.isna(r["community"]):
+        cols[1].metric("Community", "—", help="No community was computed for it.")
+    else:
+        size = int((metrics["community"] == r["community"]).sum())
+        cols[1].metric(
+            "Community",
+            f"{int(r['community'])}",
+            help=f"Louvain community {int(r['community'])} (0 = largest) of {size:,} "
+            "organisations.",
+        )
+    cols = st.columns(2)
+    cols[0].metric("Joint projects", _whole(r["weighted_degree"], missing))
+    if pd.isna(r["betweenness"]):
+        cols[1].metric("Betweenness", "—", help="Betweenness is missing for this organisation.")
+    else:
+        cols[1].metric(
+            "Betweenness",
+            f"{r['betweenness']:.5f}",
+            help=f"Normalised betweenness, {info.betweenness_label()}.",
+        )
+    if info.betweenness == "sampled":
+        st.caption(f"Betweenness {info.betweenness_label()}.")
+
+
+def _whole(value: object, missing: str) -> str:
+    return missing if pd.isna(value) else f"{int(value):,}"
 
 
 def location_of(org: dict) -> None:

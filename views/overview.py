@@ -67,8 +67,13 @@ def most_central_organisations() -> None:
         column_config={
             "degree": st.column_config.NumberColumn("Partners"),
             "pagerank": st.column_config.NumberColumn("PageRank", format="%.4f"),
-            "betweenness": st.column_config.NumberColumn("Betweenness", format="%.3f"),
+            "betweenness": st.column_config.NumberColumn("Betweenness", format="%.4f"),
         },
+    )
+    info = _state.metrics_info()
+    st.caption(
+        f"Ranked by PageRank among {info.organisations:,} organisations of the filtered network; "
+        f"betweenness {info.betweenness_label()}."
     )
 
 
