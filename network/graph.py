@@ -306,13 +306,14 @@ def to_networkx(g: CollabGraph, nodes: Iterable[str] | None = None) -> nx.Graph:
     else:
         idx = np.array(sorted(g.index(n) for n in nodes), dtype=np.int64)
     sub_w = sp.coo_array(sp.triu(g.weights[idx][:, idx], k=1))
-    sub_y = g.last_years[idx][:, idx]
+    sub_y = sp.csr_array(g.last_years[idx][:, idx])
+    years = np.asarray(sub_y[sub_w.row, sub_w.col]).ravel() if sub_w.nnz else []
     graph = nx.Graph()
     graph.add_nodes_from(g.org_ids[idx])
     ids = g.org_ids[idx]
     graph.add_edges_from(
-        (ids[r], ids[c], {"weight": int(w), "last_year": int(sub_y[r, c])})
-        for r, c, w in zip(sub_w.row, sub_w.col, sub_w.data, strict=True)
+        (ids[r], ids[c], {"weight": int(w), "last_year": int(y)})
+        for r, c, w, y in zip(sub_w.row, sub_w.col, sub_w.data, years, strict=True)
     )
     return graph
 

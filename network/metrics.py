@@ -35,10 +35,11 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
 import igraph as ig
@@ -56,6 +57,7 @@ __all__ = [
     "betweenness",
     "compute_metrics",
     "louvain",
+    "seeded_igraph",
     "to_igraph",
     "workspace_metrics",
 ]
@@ -77,6 +79,17 @@ METRIC_COLUMNS: tuple[str, ...] = (
 
 # igraph draws its random numbers from one process-wide generator
 _RNG_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def seeded_igraph(seed: int) -> Iterator[None]:
+    """Run igraph's randomised algorithms in the block with a generator seeded by ``seed``."""
+    with _RNG_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 @dataclass(frozen=True)
@@ -151,14 +164,10 @@ def louvain(graph: ig.Graph, *, seed: int = 0, resolution: float = 1.0) -> np.nd
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     weights = "weight" if "weight" in graph.es.attributes() else None
-    with _RNG_LOCK:
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            raw = np.asarray(
-                graph.community_multilevel(weights=weights, resolution=resolution).membership
-            )
-        finally:
-            ig.set_random_number_generator(random)
+    with seeded_igraph(seed):
+        raw = np.asarray(
+            graph.community_multilevel(weights=weights, resolution=resolution).membership
+        )
     sizes = np.bincount(raw)
     first = np.full(len(sizes), n)
     np.minimum.at(first, raw, np.arange(n))

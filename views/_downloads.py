@@ -7,6 +7,7 @@ only built when the user clicks a button (Streamlit's deferred ``data``).
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -125,16 +126,18 @@ def download_buttons(
     for col, fmt in zip(cols[1:], formats, strict=True):
         with col:
             download_button(data, fmt, label=label, key=f"{key}_{fmt}")
-    st.caption(attribution(_origins(ws, str(ws.path), ws.network_version(), tuple(ids))))
+    digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=16).hexdigest()
+    st.caption(attribution(_origins(ws, str(ws.path), ws.network_version(), digest, ids)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _origins(_ws: Workspace, path: str, version: int, ids: tuple[str, ...]) -> set[str]:
+def _origins(_ws: Workspace, path: str, version: int, digest: str, _ids: list[str]) -> set[str]:
     """Origins of the organisations, their participations, projects and contact points.
 
-    Cached per workspace version and list, so a page rerun does not query again.
+    Cached per workspace version and list (``digest`` of the ids: hashing tens of
+    thousands of ids on every rerun would cost a second), so a rerun does not query again.
     """
-    ws = _ws
+    ws, ids = _ws, _ids
     conn = ws.conn
     with ws._lock:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS _dl_ids (id TEXT PRIMARY KEY)")

@@ -92,7 +92,8 @@ def network_nodes_and_figure(
     graph, positions = _view(
         _state.workspace_path(), _state.version(), _state.current_filters().key(), view
     )
-    nodes = metrics[metrics["organisation_id"].isin(list(graph.nodes()))].copy()
+    shown = pd.Index(list(graph.nodes()))
+    nodes = metrics[shown.get_indexer(metrics["organisation_id"]) >= 0].copy()
     nodes["id"] = nodes["organisation_id"]
     nodes["community"] = "community " + nodes["community"].astype("Int64").astype(str)
     drawn = graph

@@ -19,9 +19,8 @@ def overview_page() -> None:
         "and public bodies, and the Interreg North Sea and Horizon projects they ran together."
     )
     parts = _state.filtered_participations()
-    t = _state.tables()
     orgs = _state.filtered_organisations()
-    projects = t["projects"][t["projects"]["id"].isin(parts["project_id"])]
+    projects = _state.filtered_projects()
     headline_numbers(orgs, projects, parts)
     if parts.empty:
         st.warning("No project matches the filters. Widen them in the sidebar.")
