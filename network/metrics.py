@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .graph import CollabGraph, degree, pagerank, weighted_degree
+from .graph import CollabGraph, build_graph, degree, pagerank, weighted_degree
 
 __all__ = [
     "BETWEENNESS_EXACT_LIMIT",
@@ -59,6 +59,7 @@ __all__ = [
     "louvain",
     "seeded_igraph",
     "to_igraph",
+    "workspace_graph",
     "workspace_metrics",
 ]
 
@@ -254,9 +255,19 @@ def compute_metrics(
     return frame, info
 
 
+def workspace_graph(ws) -> CollabGraph:
+    """The whole collaboration graph of a workspace, read lean (ids and start dates only)."""
+    parts = pd.read_sql_query(
+        "SELECT p.organisation_id, p.project_id, j.start_date FROM participations p"
+        " JOIN projects j ON j.id = p.project_id",
+        ws.conn,
+    )
+    return build_graph(parts)
+
+
 def workspace_metrics(
     ws,
-    graph: CollabGraph | Callable[[], CollabGraph],
+    graph: CollabGraph | Callable[[], CollabGraph] | None = None,
     *,
     filters: str = "",
     version: int | None = None,
@@ -269,9 +280,10 @@ def workspace_metrics(
     ----------
     ws : network.store.Workspace
         The workspace.
-    graph : CollabGraph or callable
+    graph : CollabGraph or callable, optional
         The graph of these filters, or a function returning it (called only
-        when the metrics must be computed).
+        when the metrics must be computed); default: the whole network
+        (:func:`workspace_graph`).
     filters : str
         A key of the filters the graph was built with (``""``: none).
     version : int, optional
@@ -282,7 +294,9 @@ def workspace_metrics(
     if stored is not None:
         frame, info = stored
         return frame, MetricsInfo(**info)
-    g = graph() if callable(graph) else graph
+    if graph is None:
+        graph = workspace_graph
+    g = graph(ws) if graph is workspace_graph else graph() if callable(graph) else graph
     frame, info = compute_metrics(g)
     ws.save_metrics(version, filters, frame, info.as_dict())
     return frame, info

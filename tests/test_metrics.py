@@ -142,3 +142,18 @@ def test_a_workspace_of_schema_3_gains_the_metrics_tables(workspace_path):
     with Workspace(workspace_path, seed=False) as ws:
         assert ws.schema_version == SCHEMA_VERSION
         assert not ws.has_metrics(1, "")
+
+
+def test_cli_computes_and_stores_the_metrics_of_the_whole_network(workspace_path, capsys):
+    import json
+
+    from network.cli import main
+
+    assert main(["metrics", "--workspace", str(workspace_path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    with Workspace(workspace_path) as ws:
+        assert ws.has_metrics(ws.network_version(), "")
+        frame, _ = ws.load_metrics(ws.network_version(), "")
+        n_orgs = ws.participations()["organisation_id"].nunique()
+    assert out["organisations"] == len(frame) == n_orgs
+    assert out["betweenness"] == "exact" and out["communities"] >= 2
