@@ -166,3 +166,17 @@ def test_location_correction_is_kept_and_wins(app, workspace_path):
         ws.seed()  # re-seeding and re-locating do not undo it
         assert ws.organisation(ev)["location_source"] == "user"
     assert any("source: user" in c.value for c in at.caption)
+
+
+def test_map_within_a_distance_of_an_organisation(app, workspace_path):
+    ev = _energy_valley(workspace_path)
+    at = app("map:map_page")
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.label == "Centre"]  # the big picker only on demand
+    at.toggle(key="map_near").set_value(True).run()
+    at.session_state["map_centre"] = ev
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "distance_km" in table and (table["distance_km"] <= 300).all()
+    assert 0 < len(table) < 252

@@ -71,8 +71,16 @@ def _figure(path: str, version: int, key: str, view: str, _drawn: pd.DataFrame):
 
 
 def mapped_organisations() -> pd.DataFrame:
+    """Located organisations passing the filters, with their metrics (shared; do not mutate)."""
+    _state.metrics()  # computed (with a message) when the workspace has none stored yet
+    return _mapped(_state.workspace_path(), _state.version(), _state.current_filters().key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _mapped(path: str, version: int, key: str) -> pd.DataFrame:
     orgs = _state.filtered_organisations()
-    metrics = _state.metrics()[["organisation_id", "projects", "degree", "pagerank", "community"]]
+    metrics = _state._metrics(path, version, key)
+    metrics = metrics[["organisation_id", "projects", "degree", "pagerank", "community"]]
     orgs = orgs.merge(metrics, left_on="id", right_on="organisation_id", how="left")
     orgs[["projects", "degree", "pagerank"]] = orgs[["projects", "degree", "pagerank"]].fillna(0)
     orgs["community"] = orgs["community"].map(
@@ -95,8 +103,14 @@ def map_controls() -> tuple[str, str, str, bool]:
 
 
 def within_distance(orgs: pd.DataFrame) -> pd.DataFrame:
-    with st.expander("Within a distance of an organisation"):
+    # the picker of all organisations is drawn only when asked for: at Horizon scale its
+    # tens of thousands of options cost every rerun of the page
+    if not st.toggle("Within a distance of an organisation", key="map_near"):
+        return orgs
+    cols = st.columns([3, 2])
+    with cols[0]:
         centre = _state.select_organisation("Centre", key="map_centre")
+    with cols[1]:
         km = st.slider("Kilometres", 25, 1500, 300, step=25, key="map_km")
     if not centre:
         return orgs
