@@ -13,7 +13,7 @@ from views.data import data_page
 from views.export import export_page
 from views.find_partners import find_partners_page
 from views.map import map_page
-from views.network import network_page
+from views.network import network_page, warm_whole_view
 from views.organisation import organisation_page
 from views.overview import overview_page
 
@@ -36,3 +36,4 @@ if _state.open_or_explain():
     _state.sidebar_filters()
     page.run()
     _state.sync_query_params(page.url_path)
+    _state.warm_up("network", warm_whole_view)  # the graph and the Network view, for next pages

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -453,3 +456,30 @@ def share_link(page: str, params: dict[str, object]) -> None:
     with st.sidebar:
         st.caption("Link to this view (copy to share or bookmark):")
         st.code(link, language=None, wrap_lines=True)
+
+
+_WARMED: set[tuple] = set()
+_WARM_LOCK = threading.Lock()
+
+
+def warm_up(name: str, task: Callable[[str, int, str], object]) -> None:
+    """Run ``task(path, version, filters key)`` once in a background thread to warm shared caches.
+
+    Called after a page has been drawn: the next pages then find the graph and
+    their views ready. Each task runs once per workspace version and filters;
+    the caches' own locks make a page that needs the same value wait for it
+    rather than compute it twice. A failing warm-up is only logged.
+    """
+    path, ver, key = workspace_path(), version(), current_filters().key()
+    with _WARM_LOCK:
+        if (name, path, ver, key) in _WARMED:
+            return
+        _WARMED.add((name, path, ver, key))
+
+    def run() -> None:
+        try:
+            task(path, ver, key)
+        except Exception:  # the page computes it itself, and shows any error there
+            logging.getLogger(__name__).exception("warm-up %s failed", name)
+
+    threading.Thread(target=run, name=f"warm-up-{name}", daemon=True).start()

@@ -38,6 +38,12 @@ def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict]
     return graph, network_layout(graph)
 
 
+def warm_whole_view(path: str, version: int, key: str) -> None:
+    """Build the graph and the default whole-network view (for :func:`_state.warm_up`)."""
+    if _state._graph(path, version, key).n_organisations:
+        _view(path, version, key, f"whole:{next(iter(METRICS))}")
+
+
 MAX_EDGES = 3000
 
 
