@@ -192,7 +192,7 @@ def metrics_of(org_id: str) -> None:
     else:
         cols[1].metric(
             "Betweenness",
-            f"{r['betweenness']:.5f}",
+            f"{r['betweenness']:.3g}",
             help=f"Normalised betweenness, {info.betweenness_label()}.",
         )
     if info.betweenness == "sampled":
