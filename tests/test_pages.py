@@ -180,3 +180,29 @@ def test_map_within_a_distance_of_an_organisation(app, workspace_path):
     table = at.dataframe[0].value
     assert "distance_km" in table and (table["distance_km"] <= 300).all()
     assert 0 < len(table) < 252
+
+
+def test_years_follow_the_workspace(app):
+    at = app("overview:overview_page")
+    slider = at.sidebar.slider(key="f_years")
+    bounds = (slider.min, slider.max)
+    assert slider.value == bounds
+    # a range outside the workspace's years (an old link) is brought inside it
+    at = app("overview:overview_page", f_years=(1990, 2100))
+    assert not at.exception
+    assert at.sidebar.slider(key="f_years").value == bounds
+    # the whole range chosen before an import widened the years stays the whole range
+    narrower = (bounds[0] + 1, bounds[1] - 1)
+    at = app("overview:overview_page", f_years=narrower, _f_years_bounds=narrower)
+    assert at.sidebar.slider(key="f_years").value == bounds
+    # a range the user chose inside the workspace's years is kept
+    at = app("overview:overview_page", f_years=narrower)
+    assert at.sidebar.slider(key="f_years").value == narrower
+
+
+def test_filters_offer_only_what_the_workspace_holds(app):
+    at = app("overview:overview_page", f_countries=["NL", "ZZ"])
+    assert not at.exception
+    types = at.sidebar.multiselect(key="f_types").options
+    assert "cluster" in types
+    assert at.sidebar.multiselect(key="f_countries").value == ["NL"]

@@ -180,7 +180,11 @@ def _keep_valid_choices(options: FilterOptions) -> None:
                 s[f"f_{key}"] = valid
     lo, hi = options.years
     years = s.get("f_years")
-    if years is not None:
+    chosen_under = s.get("_f_years_bounds")
+    s["_f_years_bounds"] = (lo, hi)
+    if years is not None and chosen_under and tuple(years) == tuple(chosen_under):
+        s["f_years"] = (lo, hi)  # the whole range stays the whole range when the data change
+    elif years is not None:
         try:
             a, b = sorted(min(max(int(v), lo), hi) for v in years)
         except (TypeError, ValueError):
