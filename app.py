@@ -12,7 +12,7 @@ from views.consortium import consortium_page
 from views.data import data_page
 from views.export import export_page
 from views.find_partners import find_partners_page
-from views.map import map_page
+from views.map import map_page, warm_default_map
 from views.network import network_page, warm_whole_view
 from views.organisation import organisation_page
 from views.overview import overview_page
@@ -36,4 +36,6 @@ if _state.open_or_explain():
     _state.sidebar_filters()
     page.run()
     _state.sync_query_params(page.url_path)
-    _state.warm_up("network", warm_whole_view)  # the graph and the Network view, for next pages
+    # draw the graph, the Network view and the map ahead, for the next pages
+    _state.warm_up("network", warm_whole_view)
+    _state.warm_up("map", warm_default_map)

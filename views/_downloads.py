@@ -20,7 +20,13 @@ from network.model import slugify
 from network.store import Workspace
 from views import _state
 
-__all__ = ["download_button", "download_buttons", "export_data", "file_name"]
+__all__ = [
+    "download_button",
+    "download_buttons",
+    "export_data",
+    "file_name",
+    "warm_attribution",
+]
 
 _ICONS = {
     "csv": ":material/table:",
@@ -126,8 +132,17 @@ def download_buttons(
     for col, fmt in zip(cols[1:], formats, strict=True):
         with col:
             download_button(data, fmt, label=label, key=f"{key}_{fmt}")
+    st.caption(attribution(_attribution_origins(ws, ids)))
+
+
+def _attribution_origins(ws: Workspace, ids: list[str]) -> set[str]:
     digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=16).hexdigest()
-    st.caption(attribution(_origins(ws, str(ws.path), ws.network_version(), digest, ids)))
+    return _origins(ws, str(ws.path), ws.network_version(), digest, ids)
+
+
+def warm_attribution(ws: Workspace, org_ids: Iterable[str]) -> None:
+    """Look up the origins of a list ahead, as :func:`download_buttons` will (a warm-up)."""
+    _attribution_origins(ws, list(dict.fromkeys(org_ids)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -275,20 +275,25 @@ def filtered_projects() -> pd.DataFrame:
 
 
 def filtered_organisations() -> pd.DataFrame:
-    """Organisations passing the filters.
+    """Organisations passing the filters (cached; do not mutate).
 
     Country and type filters apply to organisations directly; year, programme
     and theme filters keep the organisations that took part in a matching
     project. With no filter, organisations without projects (profiles) stay.
     """
-    f = current_filters()
-    orgs = tables()["organisations"]
-    if f.countries:
-        orgs = orgs[orgs["country"].isin(f.countries)]
-    if f.types:
-        orgs = orgs[orgs["type"].isin(f.types)]
-    if f.years or f.programmes or f.themes:
-        held = pd.Index(filtered_participations()["organisation_id"].unique())
+    return _filtered_organisations(workspace_path(), version(), current_filters().key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _filtered_organisations(path: str, version: int, key: str) -> pd.DataFrame:
+    f = json.loads(key)
+    orgs = _tables(path, version)["organisations"]
+    if f["countries"]:
+        orgs = orgs[orgs["country"].isin(f["countries"])]
+    if f["types"]:
+        orgs = orgs[orgs["type"].isin(f["types"])]
+    if f["years"] or f["programmes"] or f["themes"]:
+        held = pd.Index(_filtered(path, version, key)["organisation_id"].unique())
         orgs = orgs[held.get_indexer(orgs["id"]) >= 0]
     return orgs
 

@@ -11,7 +11,7 @@ from network import settings
 from network.graph import METRICS, ego_network, to_networkx
 from network.plot import network_figure, network_layout
 from views import _state
-from views._downloads import download_buttons
+from views._downloads import download_buttons, warm_attribution
 
 COLOUR_BY = {"community": "Community (Louvain)", "country": "Country", "type": "Type"}
 
@@ -41,7 +41,8 @@ def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict]
 def warm_whole_view(path: str, version: int, key: str) -> None:
     """Build the graph and the default whole-network view (for :func:`_state.warm_up`)."""
     if _state._graph(path, version, key).n_organisations:
-        _view(path, version, key, f"whole:{next(iter(METRICS))}")
+        graph, _ = _view(path, version, key, f"whole:{next(iter(METRICS))}")
+        warm_attribution(_state._workspace(path), list(graph.nodes()))
 
 
 MAX_EDGES = 3000
