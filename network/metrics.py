@@ -66,7 +66,7 @@ __all__ = [
 #: Up to this many organisations betweenness is exact; above, it is sampled.
 BETWEENNESS_EXACT_LIMIT: int = 3000
 #: Number of random source organisations (pivots) of sampled betweenness.
-BETWEENNESS_PIVOTS: int = 200
+BETWEENNESS_PIVOTS: int = 150
 #: Columns of the metrics frame, in order.
 METRIC_COLUMNS: tuple[str, ...] = (
     "organisation_id",
