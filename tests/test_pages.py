@@ -206,3 +206,27 @@ def test_filters_offer_only_what_the_workspace_holds(app):
     types = at.sidebar.multiselect(key="f_types").options
     assert "cluster" in types
     assert at.sidebar.multiselect(key="f_countries").value == ["NL"]
+
+
+def test_missing_metrics_show_a_dash_not_a_traceback(app, workspace_path, monkeypatch):
+    import numpy as np
+
+    from views import _state
+
+    real = _state._metrics_and_info
+
+    def with_gaps(path, version, key):
+        frame, info = real(path, version, key)
+        frame = frame.copy()
+        frame[["pagerank", "betweenness", "community"]] = np.nan
+        return frame, info
+
+    monkeypatch.setattr(_state, "_metrics_and_info", with_gaps)
+    at = app("organisation:organisation_page", org=_energy_valley(workspace_path))
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Community"] == "—" and metrics["PageRank"] == "—"
+    assert metrics["Betweenness"] == "—"
+    assert int(metrics["Partners"]) > 0
+    at = app("network:network_page")
+    assert not at.exception

@@ -152,6 +152,12 @@ def ego_network_of(org_id: str) -> None:
     )
 
 
+_NO_VALUE = (
+    "No value: the metrics stored for this version of the network and these filters have "
+    "none for this organisation."
+)
+
+
 def metrics_of(org_id: str) -> None:
     st.subheader("Metrics")
     metrics = _state.metrics()
@@ -161,13 +167,13 @@ def metrics_of(org_id: str) -> None:
         return
     r = row.iloc[0]
     info = _state.metrics_info()
-    missing = "— (not computed for this organisation)"
+    missing = "—"
     cols = st.columns(2)
     cols[0].metric("Projects", _whole(r["projects"], missing))
     cols[1].metric("Partners", _whole(r["degree"], missing))
     cols = st.columns(2)
     if pd.isna(r["pagerank"]):
-        cols[0].metric("PageRank", "—", help="PageRank is missing for this organisation.")
+        cols[0].metric("PageRank", "—", help=_NO_VALUE)
     else:
         rank = int((metrics["pagerank"] > r["pagerank"]).sum() + 1)
         cols[0].metric(
@@ -176,7 +182,7 @@ def metrics_of(org_id: str) -> None:
             help=f"PageRank {r['pagerank']:.6f} in the filtered network.",
         )
     if pd.isna(r["community"]):
-        cols[1].metric("Community", "—", help="No community was computed for it.")
+        cols[1].metric("Community", "—", help=_NO_VALUE)
     else:
         size = int((metrics["community"] == r["community"]).sum())
         cols[1].metric(
@@ -188,7 +194,7 @@ def metrics_of(org_id: str) -> None:
     cols = st.columns(2)
     cols[0].metric("Joint projects", _whole(r["weighted_degree"], missing))
     if pd.isna(r["betweenness"]):
-        cols[1].metric("Betweenness", "—", help="Betweenness is missing for this organisation.")
+        cols[1].metric("Betweenness", "—", help=_NO_VALUE)
     else:
         cols[1].metric(
             "Betweenness",
