@@ -16,9 +16,13 @@ from views import _state
 st.set_page_config(page_title="North Sea Partner Explorer", page_icon="🌊", layout="wide")
 
 
+def _view(module: str, function: str):
+    return getattr(importlib.import_module(f"views.{module}"), function)
+
+
 def _page(module: str, function: str, title: str, url_path: str, **options) -> st.Page:
     def run() -> None:
-        getattr(importlib.import_module(f"views.{module}"), function)()
+        _view(module, function)()
 
     run.__name__ = function
     return st.Page(run, title=title, url_path=url_path, **options)
@@ -41,3 +45,6 @@ if _state.open_or_explain():
     _state.sidebar_filters()
     page.run()
     _state.sync_query_params(page.url_path)
+    # draw the graph, the Network view and the map ahead, for the next pages
+    _state.warm_up("network", lambda *key: _view("network", "warm_whole_view")(*key))
+    _state.warm_up("map", lambda *key: _view("map", "warm_default_map")(*key))

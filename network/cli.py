@@ -49,6 +49,23 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    from .metrics import workspace_metrics
+    from .store import Workspace
+
+    with Workspace(args.workspace) as ws:
+        frame, info = workspace_metrics(ws)
+        result = {
+            "network_version": ws.network_version(),
+            "organisations": len(frame),
+            "betweenness": info.betweenness_label(),
+            "communities": int(frame["community"].nunique()),
+            "seconds": info.seconds,
+        }
+    _print(result, as_json=args.json)
+    return 0
+
+
 def _cmd_seed(args: argparse.Namespace) -> int:
     from .store import Workspace
 
@@ -272,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(info)
     info.add_argument("--json", action="store_true", help="print one JSON object")
     info.set_defaults(func=_cmd_info)
+
+    met = sub.add_parser(
+        "metrics", help="compute and store the whole-network metrics (once per network version)"
+    )
+    _workspace_arg(met)
+    met.add_argument("--json", action="store_true", help="print JSON")
+    met.set_defaults(func=_cmd_metrics)
 
     seed = sub.add_parser("seed", help="(re-)seed the workspace from a data package")
     _workspace_arg(seed)

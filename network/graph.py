@@ -306,13 +306,14 @@ def to_networkx(g: CollabGraph, nodes: Iterable[str] | None = None) -> nx.Graph:
     else:
         idx = np.array(sorted(g.index(n) for n in nodes), dtype=np.int64)
     sub_w = sp.coo_array(sp.triu(g.weights[idx][:, idx], k=1))
-    sub_y = g.last_years[idx][:, idx]
+    sub_y = sp.csr_array(g.last_years[idx][:, idx])
+    years = np.asarray(sub_y[sub_w.row, sub_w.col]).ravel() if sub_w.nnz else []
     graph = nx.Graph()
     graph.add_nodes_from(g.org_ids[idx])
     ids = g.org_ids[idx]
     graph.add_edges_from(
-        (ids[r], ids[c], {"weight": int(w), "last_year": int(sub_y[r, c])})
-        for r, c, w in zip(sub_w.row, sub_w.col, sub_w.data, strict=True)
+        (ids[r], ids[c], {"weight": int(w), "last_year": int(y)})
+        for r, c, w, y in zip(sub_w.row, sub_w.col, sub_w.data, years, strict=True)
     )
     return graph
 
@@ -360,32 +361,18 @@ def communities(g: CollabGraph, *, seed: int = 0, resolution: float = 1.0) -> np
     return np.array([label[o] for o in g.org_ids])
 
 
-def metrics_frame(g: CollabGraph, *, exact_limit: int = 3000) -> pd.DataFrame:
-    """A frame of metrics per organisation.
+def metrics_frame(g: CollabGraph, *, exact_limit: int | None = None) -> pd.DataFrame:
+    """A frame of metrics per organisation, every metric for every organisation.
 
-    Degree, weighted degree and PageRank are computed on the whole graph at
-    any size (sparse matrices). Betweenness and Louvain communities need
-    networkx; above ``exact_limit`` organisations they are left empty (NaN)
-    so that a large workspace stays fast: compute them on the subgraph you
-    show with :func:`subgraph_metrics`.
+    Degree, weighted degree and PageRank come from the sparse matrices;
+    betweenness and Louvain communities from igraph on the whole graph, at
+    any size (betweenness is sampled above ``exact_limit`` organisations).
+    See :func:`network.metrics.compute_metrics`, which also says how
+    betweenness was computed.
     """
-    if g.n_organisations <= exact_limit:  # one networkx graph for both metrics
-        local = subgraph_metrics(to_networkx(g)).set_index("organisation_id")
-        between = local["betweenness"].reindex(g.org_ids).to_numpy()
-        community = local["community"].reindex(g.org_ids).to_numpy()
-    else:
-        between = community = np.full(g.n_organisations, np.nan)
-    return pd.DataFrame(
-        {
-            "organisation_id": g.org_ids,
-            "projects": np.diff(g.incidence.indptr),
-            "degree": degree(g),
-            "weighted_degree": weighted_degree(g),
-            "pagerank": pagerank(g),
-            "betweenness": between,
-            "community": community,
-        }
-    )
+    from .metrics import compute_metrics
+
+    return compute_metrics(g, exact_limit=exact_limit)[0]
 
 
 def subgraph_metrics(graph: nx.Graph, *, seed: int = 0) -> pd.DataFrame:

@@ -36,6 +36,8 @@ __all__ = [
     "country_name",
     "join_list",
     "normalise_country",
+    "project_label",
+    "project_link",
     "slugify",
     "split_list",
     "utc_now",
@@ -175,6 +177,74 @@ def slugify(text: str) -> str:
     text = str(text).replace("ø", "o").replace("Ø", "O").replace("ß", "ss").replace("æ", "ae")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+_CORDIS_PAGE = re.compile(r"https?://cordis\.europa\.eu/project/(?:id|rcn)/\d+")
+_CORDIS_PROGRAMMES = ("Horizon 2020", "Horizon Europe", "FP7")
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def _public_id(project_id: object) -> str:
+    """The project's id without the importer's prefix ('cordis-221856' -> '221856')."""
+    text = _text(project_id)
+    return text.split("-", 1)[1] if text.startswith("cordis-") else text
+
+
+def project_label(acronym: object, title: object, programme: object, project_id: object) -> str:
+    """A project's name for display: its acronym, else its title, else programme and id.
+
+    Never empty and never ``"None"``.
+
+    Examples
+    --------
+    >>> project_label("NOAH", "North Sea hydrogen", "Horizon 2020", "cordis-1")
+    'NOAH'
+    >>> project_label(None, "North Sea hydrogen", "Horizon 2020", "cordis-1")
+    'North Sea hydrogen'
+    >>> project_label(None, float("nan"), "Horizon 2020", "cordis-221856")
+    'Horizon 2020 · 221856'
+    >>> project_label("", "", None, "x-7")
+    'Project · x-7'
+    """
+    for text in (_text(acronym), _text(title)):
+        if text:
+            return text
+    return f"{_text(programme) or 'Project'} · {_public_id(project_id)}"
+
+
+def project_link(
+    project_id: object, programme: object, url: object = None, source_url: object = None
+) -> str | None:
+    """A public page of a project: its own URL, else its source, else one formed from its id.
+
+    A CORDIS page is formed for Horizon and FP7 projects with a numeric id
+    (``https://cordis.europa.eu/project/id/<id>``); otherwise ``None``.
+
+    Examples
+    --------
+    >>> project_link("cordis-221856", "Horizon 2020")
+    'https://cordis.europa.eu/project/id/221856'
+    >>> project_link("p1", "Interreg North Sea 2021-2027", None, "https://a.eu/x https://b.eu/y")
+    'https://a.eu/x'
+    >>> project_link("p1", "Interreg North Sea 2021-2027") is None
+    True
+    """
+    own = _text(url)
+    if own:
+        return own
+    sources = _text(source_url).split()
+    cordis = [u for u in sources if _CORDIS_PAGE.match(u)]
+    if cordis or sources:
+        return (cordis or sources)[0]
+    public = _public_id(project_id)
+    if _text(programme) in _CORDIS_PROGRAMMES and public.isdigit():
+        return f"https://cordis.europa.eu/project/id/{public}"
+    return None
 
 
 @dataclass

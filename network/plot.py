@@ -94,12 +94,41 @@ def bar_figure(frame: pd.DataFrame, x: str, y: str, *, height: int = 300) -> go.
 
 
 def network_layout(graph: nx.Graph, *, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Node positions (spring layout weighted by joint projects), deterministic."""
-    if graph.number_of_nodes() == 0:
+    """Node positions (force-directed, weighted by joint projects), deterministic.
+
+    Fruchterman-Reingold in igraph (C; 400 nodes and 40k edges in a fraction of
+    a second, where networkx's spring layout takes seconds), attraction growing
+    with the logarithm of joint projects; positions scaled into [-1, 1].
+
+    Examples
+    --------
+    >>> pos = network_layout(nx.path_graph(3))
+    >>> sorted(pos), pos == network_layout(nx.path_graph(3))
+    (['0', '1', '2'], True)
+    """
+    import igraph as ig
+
+    from .metrics import seeded_igraph
+
+    nodes = list(graph.nodes())
+    if not nodes:
         return {}
-    k = 1.5 / np.sqrt(max(graph.number_of_nodes(), 1))
-    pos = nx.spring_layout(graph, weight="weight", seed=seed, k=k, iterations=60)
-    return {str(n): (float(x), float(y)) for n, (x, y) in pos.items()}
+    if len(nodes) == 1:
+        return {str(nodes[0]): (0.0, 0.0)}
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in graph.edges()]
+    joint = np.array([w for _, _, w in graph.edges(data="weight", default=1)], dtype=float)
+    weights = list(1.0 + np.log(np.maximum(joint, 1.0)))
+    layout_graph = ig.Graph(n=len(nodes), edges=edges)
+    with seeded_igraph(seed):
+        coords = np.asarray(
+            layout_graph.layout_fruchterman_reingold(
+                weights=weights if edges else None, niter=500
+            ).coords
+        )
+    coords -= coords.mean(axis=0)
+    coords /= max(float(np.abs(coords).max()), 1e-12)
+    return {str(n): (float(x), float(y)) for n, (x, y) in zip(nodes, coords, strict=True)}
 
 
 def _sizes(values: pd.Series, *, lo: float = 8, hi: float = 36) -> np.ndarray:
@@ -135,14 +164,14 @@ def network_figure(
     frame = nodes.set_index("id").reindex([str(n) for n in graph.nodes()])
     fig = go.Figure()
     if graph.number_of_edges():
-        xs, ys = [], []
-        for u, v in graph.edges():
-            (x0, y0), (x1, y1) = positions[str(u)], positions[str(v)]
-            xs += [x0, x1, None]
-            ys += [y0, y1, None]
+        # one line trace; NaN breaks the line between edges (numpy arrays: fast in plotly)
+        ends = np.array(
+            [(*positions[str(u)], *positions[str(v)]) for u, v in graph.edges()], dtype=float
+        )
+        gap = np.full(len(ends), np.nan)
         fig.add_scatter(
-            x=xs,
-            y=ys,
+            x=np.column_stack([ends[:, 0], ends[:, 2], gap]).ravel(),
+            y=np.column_stack([ends[:, 1], ends[:, 3], gap]).ravel(),
             mode="lines",
             line={"width": 0.6, "color": "rgba(90,90,90,0.35)"},
             hoverinfo="skip",

@@ -128,6 +128,22 @@ MIGRATIONS: tuple[str, ...] = (
         origin TEXT NOT NULL
     );
     """,
+    # 4 -> 5: whole-network metrics per network version and filters (see network.metrics)
+    """
+    CREATE TABLE network_metrics_runs (
+        network_version INTEGER NOT NULL, filters TEXT NOT NULL, organisations INTEGER,
+        betweenness TEXT, pivots INTEGER, communities TEXT, seconds REAL, computed_at TEXT,
+        PRIMARY KEY (network_version, filters)
+    );
+    CREATE TABLE network_metrics (
+        network_version INTEGER NOT NULL, filters TEXT NOT NULL, organisation_id TEXT NOT NULL,
+        projects INTEGER, degree INTEGER, weighted_degree INTEGER, pagerank REAL,
+        betweenness REAL, community INTEGER,
+        PRIMARY KEY (network_version, filters, organisation_id),
+        FOREIGN KEY (network_version, filters)
+            REFERENCES network_metrics_runs (network_version, filters) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    """,
 )
 SCHEMA_VERSION: int = len(MIGRATIONS)
 
@@ -395,6 +411,86 @@ class Workspace:
             }
             self._bump(conn)
         return written
+
+    # -- stored metrics ----------------------------------------------------------------
+    #: Filter sets whose metrics are kept per network version (the most recent ones).
+    METRICS_KEPT = 8
+
+    def save_metrics(
+        self, version: int, filters: str, frame: pd.DataFrame, info: dict[str, object]
+    ) -> None:
+        """Store the metrics of network ``version`` under ``filters``, in one transaction.
+
+        Metrics of other network versions are dropped, and of this version only
+        the :attr:`METRICS_KEPT` most recent filter sets are kept.
+        """
+        columns = (
+            "organisation_id", "projects", "degree", "weighted_degree", "pagerank",
+            "betweenness", "community",
+        )  # fmt: skip
+        rows = [
+            (version, filters, *(_clean(v) for v in row))
+            for row in frame.reindex(columns=list(columns)).itertuples(index=False, name=None)
+        ]
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM network_metrics WHERE network_version != ?", (version,))
+            conn.execute("DELETE FROM network_metrics_runs WHERE network_version != ?", (version,))
+            conn.execute(
+                "DELETE FROM network_metrics WHERE network_version = ? AND filters = ?",
+                (version, filters),
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO network_metrics_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    version, filters, info.get("organisations"), info.get("betweenness"),
+                    info.get("pivots"), info.get("communities"), info.get("seconds"), _now(),
+                ),
+            )  # fmt: skip
+            conn.executemany(
+                f"INSERT INTO network_metrics VALUES ({', '.join('?' * (len(columns) + 2))})",
+                rows,
+            )
+            old = conn.execute(
+                "SELECT filters FROM network_metrics_runs WHERE network_version = ?"
+                " ORDER BY computed_at DESC, rowid DESC LIMIT -1 OFFSET ?",
+                (version, self.METRICS_KEPT),
+            ).fetchall()
+            for (key,) in old:
+                conn.execute(
+                    "DELETE FROM network_metrics WHERE network_version = ? AND filters = ?",
+                    (version, key),
+                )
+                conn.execute(
+                    "DELETE FROM network_metrics_runs WHERE network_version = ? AND filters = ?",
+                    (version, key),
+                )
+
+    def has_metrics(self, version: int, filters: str) -> bool:
+        """Whether metrics are stored for network ``version`` and ``filters``."""
+        row = self._conn.execute(
+            "SELECT 1 FROM network_metrics_runs WHERE network_version = ? AND filters = ?",
+            (version, filters),
+        ).fetchone()
+        return row is not None
+
+    def load_metrics(self, version: int, filters: str) -> tuple[pd.DataFrame, dict] | None:
+        """The metrics stored for network ``version`` and ``filters`` and how they were
+        computed, or ``None`` when none are stored."""
+        run = self._conn.execute(
+            "SELECT organisations, betweenness, pivots, communities, seconds"
+            " FROM network_metrics_runs WHERE network_version = ? AND filters = ?",
+            (version, filters),
+        ).fetchone()
+        if run is None:
+            return None
+        frame = pd.read_sql_query(
+            "SELECT organisation_id, projects, degree, weighted_degree, pagerank, betweenness,"
+            " community FROM network_metrics WHERE network_version = ? AND filters = ?"
+            " ORDER BY organisation_id",
+            self._conn,
+            params=(version, filters),
+        )
+        return frame, dict(run)
 
     # -- reading the network -----------------------------------------------------------
     def counts(self) -> dict[str, int]:

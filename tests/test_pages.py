@@ -196,9 +196,76 @@ def test_organisation_shows_relations_partner_completeness_and_page_dates(app, w
         mine = ws.participations().query("organisation_id == @ev")
     for row in mine.itertuples():
         listed, stated = done.loc[row.project_id, ["listed", "stated"]]
-        shown = projects.loc[projects["acronym"] == row.acronym, "partners"].iloc[0]
+        shown = projects.loc[projects["project"] == row.acronym, "partners"].iloc[0]
         assert str(listed) in shown
         assert ("partial" in shown) == (pd.notna(stated) and listed < stated)
     assert "page_date" in projects.columns
     # the ego network may include the predecessor's or successor's projects
     assert any("other names" in t.label for t in at.toggle)
+
+
+def test_map_within_a_distance_of_an_organisation(app, workspace_path):
+    ev = _energy_valley(workspace_path)
+    at = app("map:map_page")
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.label == "Centre"]  # the big picker only on demand
+    at.toggle(key="map_near").set_value(True).run()
+    at.session_state["map_centre"] = ev
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert "distance_km" in table and (table["distance_km"] <= 300).all()
+    from network.store import Workspace
+
+    with Workspace(workspace_path) as ws:
+        assert 0 < len(table) < len(ws.organisations())
+
+
+def test_years_follow_the_workspace(app):
+    at = app("overview:overview_page")
+    slider = at.sidebar.slider(key="f_years")
+    bounds = (slider.min, slider.max)
+    assert slider.value == bounds
+    # a range outside the workspace's years (an old link) is brought inside it
+    at = app("overview:overview_page", f_years=(1990, 2100))
+    assert not at.exception
+    assert at.sidebar.slider(key="f_years").value == bounds
+    # the whole range chosen before an import widened the years stays the whole range
+    narrower = (bounds[0] + 1, bounds[1] - 1)
+    at = app("overview:overview_page", f_years=narrower, _f_years_bounds=narrower)
+    assert at.sidebar.slider(key="f_years").value == bounds
+    # a range the user chose inside the workspace's years is kept
+    at = app("overview:overview_page", f_years=narrower)
+    assert at.sidebar.slider(key="f_years").value == narrower
+
+
+def test_filters_offer_only_what_the_workspace_holds(app):
+    at = app("overview:overview_page", f_countries=["NL", "ZZ"])
+    assert not at.exception
+    types = at.sidebar.multiselect(key="f_types").options
+    assert "cluster" in types
+    assert at.sidebar.multiselect(key="f_countries").value == ["NL"]
+
+
+def test_missing_metrics_show_a_dash_not_a_traceback(app, workspace_path, monkeypatch):
+    import numpy as np
+
+    from views import _state
+
+    real = _state._metrics_and_info
+
+    def with_gaps(path, version, key):
+        frame, info = real(path, version, key)
+        frame = frame.copy()
+        frame[["pagerank", "betweenness", "community"]] = np.nan
+        return frame, info
+
+    monkeypatch.setattr(_state, "_metrics_and_info", with_gaps)
+    at = app("organisation:organisation_page", org=_energy_valley(workspace_path))
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Community"] == "—" and metrics["PageRank"] == "—"
+    assert metrics["Betweenness"] == "—"
+    assert int(metrics["Partners"]) > 0
+    at = app("network:network_page")
+    assert not at.exception

@@ -7,6 +7,7 @@ only built when the user clicks a button (Streamlit's deferred ``data``).
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -19,7 +20,13 @@ from network.model import slugify
 from network.store import Workspace
 from views import _state
 
-__all__ = ["download_button", "download_buttons", "export_data", "file_name"]
+__all__ = [
+    "download_button",
+    "download_buttons",
+    "export_data",
+    "file_name",
+    "warm_attribution",
+]
 
 _ICONS = {
     "csv": ":material/table:",
@@ -125,16 +132,27 @@ def download_buttons(
     for col, fmt in zip(cols[1:], formats, strict=True):
         with col:
             download_button(data, fmt, label=label, key=f"{key}_{fmt}")
-    st.caption(attribution(_origins(ws, str(ws.path), ws.network_version(), tuple(ids))))
+    st.caption(attribution(_attribution_origins(ws, ids)))
+
+
+def _attribution_origins(ws: Workspace, ids: list[str]) -> set[str]:
+    digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=16).hexdigest()
+    return _origins(ws, str(ws.path), ws.network_version(), digest, ids)
+
+
+def warm_attribution(ws: Workspace, org_ids: Iterable[str]) -> None:
+    """Look up the origins of a list ahead, as :func:`download_buttons` will (a warm-up)."""
+    _attribution_origins(ws, list(dict.fromkeys(org_ids)))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _origins(_ws: Workspace, path: str, version: int, ids: tuple[str, ...]) -> set[str]:
+def _origins(_ws: Workspace, path: str, version: int, digest: str, _ids: list[str]) -> set[str]:
     """Origins of the organisations, their participations, projects and contact points.
 
-    Cached per workspace version and list, so a page rerun does not query again.
+    Cached per workspace version and list (``digest`` of the ids: hashing tens of
+    thousands of ids on every rerun would cost a second), so a rerun does not query again.
     """
-    ws = _ws
+    ws, ids = _ws, _ids
     conn = ws.conn
     with ws._lock:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS _dl_ids (id TEXT PRIMARY KEY)")

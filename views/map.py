@@ -28,15 +28,13 @@ def map_page() -> None:
     if orgs.empty:
         st.info("No organisation lies within that distance.")
         return
-    drawn = orgs
-    if len(orgs) > settings.max_map_markers:
-        drawn = orgs.nlargest(settings.max_map_markers, size_by)
+    drawn, view = drawn_and_view(orgs, size_by, colour_by, style, show_lines)
+    if len(drawn) < len(orgs):
         st.info(
             f"{len(orgs):,} organisations match; the map draws the top "
             f"{settings.max_map_markers:,} by {SIZE_BY[size_by].lower()} (all are in the table "
             "below). Narrow the filters to see others."
         )
-    view = json.dumps([size_by, colour_by, style, show_lines, sorted(drawn["id"])])
     fig, n_edges = _figure(
         _state.workspace_path(), _state.version(), _state.current_filters().key(), view, drawn
     )
@@ -59,6 +57,26 @@ def map_page() -> None:
     mapped_table(orgs)
 
 
+def drawn_and_view(
+    orgs: pd.DataFrame, size_by: str, colour_by: str, style: str, show_lines: bool
+) -> tuple[pd.DataFrame, str]:
+    """The organisations drawn (the top ``max_map_markers`` by ``size_by``) and the view's key."""
+    drawn = orgs
+    if len(orgs) > settings.max_map_markers:
+        drawn = orgs.nlargest(settings.max_map_markers, size_by)
+    return drawn, json.dumps([size_by, colour_by, style, show_lines, sorted(drawn["id"])])
+
+
+def warm_default_map(path: str, version: int, key: str) -> None:
+    """The map as it first opens, drawn ahead (for :func:`_state.warm_up`)."""
+    orgs = _mapped(path, version, key)
+    if not orgs.empty:
+        drawn, view = drawn_and_view(
+            orgs, next(iter(SIZE_BY)), next(iter(COLOUR_BY)), "offline", True
+        )
+        _figure(path, version, key, view, drawn)
+
+
 @st.cache_resource(show_spinner="Drawing the map…", max_entries=16)
 def _figure(path: str, version: int, key: str, view: str, _drawn: pd.DataFrame):
     """The map figure of one view (shared; never mutate it) and its number of lines."""
@@ -71,8 +89,16 @@ def _figure(path: str, version: int, key: str, view: str, _drawn: pd.DataFrame):
 
 
 def mapped_organisations() -> pd.DataFrame:
-    orgs = _state.filtered_organisations()
-    metrics = _state.metrics()[["organisation_id", "projects", "degree", "pagerank", "community"]]
+    """Located organisations passing the filters, with their metrics (shared; do not mutate)."""
+    _state.metrics()  # computed (with a message) when the workspace has none stored yet
+    return _mapped(_state.workspace_path(), _state.version(), _state.current_filters().key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _mapped(path: str, version: int, key: str) -> pd.DataFrame:
+    orgs = _state._filtered_organisations(path, version, key)
+    metrics = _state._metrics(path, version, key)
+    metrics = metrics[["organisation_id", "projects", "degree", "pagerank", "community"]]
     orgs = orgs.merge(metrics, left_on="id", right_on="organisation_id", how="left")
     orgs[["projects", "degree", "pagerank"]] = orgs[["projects", "degree", "pagerank"]].fillna(0)
     orgs["community"] = orgs["community"].map(
@@ -95,8 +121,14 @@ def map_controls() -> tuple[str, str, str, bool]:
 
 
 def within_distance(orgs: pd.DataFrame) -> pd.DataFrame:
-    with st.expander("Within a distance of an organisation"):
+    # the picker of all organisations is drawn only when asked for: at Horizon scale its
+    # tens of thousands of options cost every rerun of the page
+    if not st.toggle("Within a distance of an organisation", key="map_near"):
+        return orgs
+    cols = st.columns([3, 2])
+    with cols[0]:
         centre = _state.select_organisation("Centre", key="map_centre")
+    with cols[1]:
         km = st.slider("Kilometres", 25, 1500, 300, step=25, key="map_km")
     if not centre:
         return orgs

@@ -8,23 +8,24 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from network import settings
-from network.graph import METRICS, ego_network, subgraph_metrics, to_networkx
+from network.graph import METRICS, ego_network, to_networkx
 from network.plot import network_figure, network_layout
 from views import _state
-from views._downloads import download_buttons
+from views._downloads import download_buttons, warm_attribution
 
 COLOUR_BY = {"community": "Community (Louvain)", "country": "Country", "type": "Type"}
 
 
 @st.cache_resource(show_spinner="Preparing the network view…", max_entries=32)
-def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict, pd.DataFrame]:
-    """Graph, layout and local metrics of one view ("whole:<metric>" or "ego:<ids>:<depth>").
+def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict]:
+    """Graph and layout of one view ("whole:<metric>" or "ego:<ids>:<depth>").
 
     ``<ids>`` is the ego's id, then the ids that count as the same organisation
     (its predecessors, say), joined by "+".
 
-    Cached per workspace version, filters and view, so returning to a page is fast;
-    the returned objects are shared: never mutate them.
+    The top organisations come from the stored whole-network metrics (nothing is
+    recomputed here). Cached per workspace version, filters and view, so returning to
+    a page is fast; the returned objects are shared: never mutate them.
     """
     g = _state._graph(path, version, key)
     kind, _, rest = view.partition(":")
@@ -34,15 +35,20 @@ def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict,
         graph = ego_network(
             g, org, depth=int(depth), max_nodes=settings.max_network_nodes, same_as=same_as
         )
-    else:
+    elif g.n_organisations > settings.max_network_nodes:
         metrics = _state._metrics(path, version, key)
         top = metrics.nlargest(settings.max_network_nodes, rest)["organisation_id"]
-        graph = (
-            to_networkx(g, top)
-            if g.n_organisations > settings.max_network_nodes
-            else (to_networkx(g))
-        )
-    return graph, network_layout(graph), subgraph_metrics(graph).set_index("organisation_id")
+        graph = to_networkx(g, top)
+    else:
+        graph = to_networkx(g)
+    return graph, network_layout(graph)
+
+
+def warm_whole_view(path: str, version: int, key: str) -> None:
+    """Build the graph and the default whole-network view (for :func:`_state.warm_up`)."""
+    if _state._graph(path, version, key).n_organisations:
+        graph, _ = _view(path, version, key, f"whole:{next(iter(METRICS))}")
+        warm_attribution(_state._workspace(path), list(graph.nodes()))
 
 
 MAX_EDGES = 3000
@@ -83,7 +89,7 @@ def network_controls() -> tuple[str, str, str]:
 
 def whole_network_view(g, metrics: pd.DataFrame, size_by: str) -> str:
     limit = settings.max_network_nodes
-    rank_by = size_by if metrics[size_by].notna().all() else "pagerank"
+    rank_by = size_by
     if g.n_organisations > limit:
         st.info(
             f"The network has {g.n_organisations:,} organisations; showing the top {limit} by "
@@ -96,17 +102,13 @@ def network_nodes_and_figure(
     view: str, metrics: pd.DataFrame, size_by: str, colour_by: str, highlight
 ) -> tuple[nx.Graph, pd.DataFrame, go.Figure]:
     """Graph, node table and figure of a view: cached layout and local metrics, thin edges."""
-    graph, positions, local = _view(
+    graph, positions = _view(
         _state.workspace_path(), _state.version(), _state.current_filters().key(), view
     )
-    nodes = metrics[metrics["organisation_id"].isin(local.index)].copy()
-    if nodes["community"].isna().any() or nodes["betweenness"].isna().any():
-        # a large network: these two are computed on the part that is shown
-        nodes["betweenness"] = local["betweenness"].reindex(nodes["organisation_id"]).to_numpy()
-        nodes["community"] = local["community"].reindex(nodes["organisation_id"]).to_numpy()
-        st.caption("Betweenness and communities are computed on the organisations shown.")
+    shown = pd.Index(list(graph.nodes()))
+    nodes = metrics[shown.get_indexer(metrics["organisation_id"]) >= 0].copy()
     nodes["id"] = nodes["organisation_id"]
-    nodes["community"] = "community " + nodes["community"].astype(str)
+    nodes["community"] = "community " + nodes["community"].astype("Int64").astype(str)
     drawn = graph
     if graph.number_of_edges() > MAX_EDGES:
         heaviest = sorted(graph.edges(data="weight"), key=lambda e: -e[2])[:MAX_EDGES]
@@ -124,9 +126,12 @@ def network_nodes_and_figure(
 
 def draw(view: str, metrics: pd.DataFrame, size_by, colour_by, highlight) -> None:
     graph, nodes, fig = network_nodes_and_figure(view, metrics, size_by, colour_by, highlight)
+    info = _state.metrics_info()
     st.caption(
         f"{graph.number_of_nodes():,} organisations, {graph.number_of_edges():,} collaborations. "
-        "Click a node to open the organisation."
+        "Click a node to open the organisation. Metrics and communities are of the whole "
+        f"filtered network ({info.organisations:,} organisations); betweenness is "
+        f"{info.betweenness_label()}."
     )
     event = st.plotly_chart(
         fig, key="network_chart", on_select="rerun", selection_mode="points", theme=None
@@ -141,7 +146,17 @@ def draw(view: str, metrics: pd.DataFrame, size_by, colour_by, highlight) -> Non
     with st.expander("The network as a table", expanded=False):
         st.dataframe(
             nodes[
-                ["name", "country", "type", "projects", "degree", "weighted_degree", "pagerank"]
+                [
+                    "name",
+                    "country",
+                    "type",
+                    "projects",
+                    "degree",
+                    "weighted_degree",
+                    "pagerank",
+                    "betweenness",
+                    "community",
+                ]
             ].sort_values(size_by if size_by in nodes else "degree", ascending=False),
             hide_index=True,
         )

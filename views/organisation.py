@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from network.geocoder import lookup_city
-from network.model import country_name, split_list
+from network.model import country_name, project_label, project_link, split_list
 from views import _state
 from views._downloads import download_buttons
 from views.network import network_nodes_and_figure
@@ -94,27 +94,59 @@ def actions(org_id: str) -> None:
 
 def projects_of(org_id: str) -> None:
     st.subheader("Projects")
-    parts = _state.tables()["participations"]
+    t = _state.tables()
+    parts = t["participations"]
     mine = parts[parts["organisation_id"] == org_id]
     if mine.empty:
         st.info("No project of this organisation in the workspace.")
         return
-    listed = _state.tables()["projects"].set_index("id")["partners_listed"]
-    shown = mine.assign(
-        partners=listed.reindex(mine["project_id"]).to_numpy(),
-        page_date=mine["source_url"].map(_state.page_date),
-    )
     st.dataframe(
-        shown[["acronym", "title", "programme", "start_date", "end_date", "role", "partners",
-               "source_url", "page_date"]],
+        project_rows(mine, t["projects"]),
         hide_index=True,
         column_config={
-            "partners": st.column_config.TextColumn("Partners", help="How many of the partners"
-                " that the project's public page states are in the data"),
+            "project": "Project",
+            "title": "Title",
+            "partners": st.column_config.TextColumn(
+                "Partners",
+                help="How many of the partners that the project's public page states are listed",
+            ),
+            "link": st.column_config.LinkColumn("Public page"),
             "source_url": st.column_config.LinkColumn("Source"),
             "page_date": st.column_config.TextColumn("Page date"),
         },
+    )
+
+
+def project_rows(parts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    """Participations as display rows: a name for every project (never None) and its page."""
+    pages = projects.set_index("id").reindex(parts["project_id"])
+    rows = pd.DataFrame(
+        {
+            "project": [
+                project_label(a, t, p, i)
+                for a, t, p, i in zip(
+                    parts["acronym"], parts["title"], parts["programme"], parts["project_id"],
+                    strict=True,
+                )
+            ],
+            "title": parts["title"].fillna("").astype(str),
+            "programme": parts["programme"].fillna("").astype(str),
+            "start_date": parts["start_date"].fillna("").astype(str),
+            "end_date": parts["end_date"].fillna("").astype(str),
+            "role": parts["role"].fillna("").astype(str),
+            "partners": pages["partners_listed"].fillna("").astype(str).to_numpy(),
+            "link": [
+                project_link(i, p, u, s)
+                for i, p, u, s in zip(
+                    parts["project_id"], parts["programme"], pages["url"], pages["source_url"],
+                    strict=True,
+                )
+            ],
+            "source_url": parts["source_url"].fillna("").astype(str).to_numpy(),
+            "page_date": parts["source_url"].map(_state.page_date).to_numpy(),
+        }
     )  # fmt: skip
+    return rows.sort_values(["start_date", "project"], ascending=[False, True])
 
 
 def partners_of(org_id: str) -> None:
@@ -164,20 +196,61 @@ def ego_network_of(org_id: str) -> None:
     )
 
 
+_NO_VALUE = (
+    "No value: the metrics stored for this version of the network and these filters have "
+    "none for this organisation."
+)
+
+
 def metrics_of(org_id: str) -> None:
     st.subheader("Metrics")
     metrics = _state.metrics()
     row = metrics[metrics["organisation_id"] == org_id]
     if row.empty:
-        st.caption("Not in the network within the current filters.")
+        st.caption("Not in the network within the current filters: no joint project matches them.")
         return
     r = row.iloc[0]
+    info = _state.metrics_info()
+    missing = "—"
     cols = st.columns(2)
-    cols[0].metric("Projects", int(r["projects"]))
-    cols[1].metric("Partners", int(r["degree"]))
+    cols[0].metric("Projects", _whole(r["projects"], missing))
+    cols[1].metric("Partners", _whole(r["degree"], missing))
     cols = st.columns(2)
-    cols[0].metric("PageRank rank", int((metrics["pagerank"] > r["pagerank"]).sum() + 1))
-    cols[1].metric("Community", int(r["community"]))
+    if pd.isna(r["pagerank"]):
+        cols[0].metric("PageRank", "—", help=_NO_VALUE)
+    else:
+        rank = int((metrics["pagerank"] > r["pagerank"]).sum() + 1)
+        cols[0].metric(
+            "PageRank rank",
+            f"{rank:,} of {len(metrics):,}",
+            help=f"PageRank {r['pagerank']:.6f} in the filtered network.",
+        )
+    if pd.isna(r["community"]):
+        cols[1].metric("Community", "—", help=_NO_VALUE)
+    else:
+        size = int((metrics["community"] == r["community"]).sum())
+        cols[1].metric(
+            "Community",
+            f"{int(r['community'])}",
+            help=f"Louvain community {int(r['community'])} (0 = largest) of {size:,} "
+            "organisations.",
+        )
+    cols = st.columns(2)
+    cols[0].metric("Joint projects", _whole(r["weighted_degree"], missing))
+    if pd.isna(r["betweenness"]):
+        cols[1].metric("Betweenness", "—", help=_NO_VALUE)
+    else:
+        cols[1].metric(
+            "Betweenness",
+            f"{r['betweenness']:.3g}",
+            help=f"Normalised betweenness, {info.betweenness_label()}.",
+        )
+    if info.betweenness == "sampled":
+        st.caption(f"Betweenness {info.betweenness_label()}.")
+
+
+def _whole(value: object, missing: str) -> str:
+    return missing if pd.isna(value) else f"{int(value):,}"
 
 
 def location_of(org: dict) -> None:

@@ -19,9 +19,8 @@ def overview_page() -> None:
         "and public bodies, and the Interreg North Sea and Horizon projects they ran together."
     )
     parts = _state.filtered_participations()
-    t = _state.tables()
     orgs = _state.filtered_organisations()
-    projects = t["projects"][t["projects"]["id"].isin(parts["project_id"])]
+    projects = _state.filtered_projects()
     headline_numbers(orgs, projects, parts)
     if parts.empty:
         st.warning("No project matches the filters. Widen them in the sidebar.")
@@ -67,8 +66,13 @@ def most_central_organisations() -> None:
         column_config={
             "degree": st.column_config.NumberColumn("Partners"),
             "pagerank": st.column_config.NumberColumn("PageRank", format="%.4f"),
-            "betweenness": st.column_config.NumberColumn("Betweenness", format="%.3f"),
+            "betweenness": st.column_config.NumberColumn("Betweenness", format="%.4f"),
         },
+    )
+    info = _state.metrics_info()
+    st.caption(
+        f"Ranked by PageRank among {info.organisations:,} organisations of the filtered network; "
+        f"betweenness {info.betweenness_label()}."
     )
 
 
