@@ -443,7 +443,7 @@ class Workspace:
                 "INSERT OR REPLACE INTO network_metrics_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version, filters, info.get("organisations"), info.get("betweenness"),
-                    info.get("pivots"), info.get("communities"), info.get("seconds"), _now(),
+                    info.get("pivots"), info.get("communities"), info.get("seconds"), utc_now(),
                 ),
             )  # fmt: skip
             conn.executemany(
