@@ -76,6 +76,7 @@ def sample(h2020_workspace) -> dict[str, list[str]]:
         orgs = ws.organisations().set_index("id")
         parts = ws.participations()
         merges = pd.read_sql_query("SELECT kept_id, merged_id, status FROM merges", ws.conn)
+        relations = ws.relations()
     g = build_graph(parts)
     degree = pd.Series(g.weights.indptr[1:] - g.weights.indptr[:-1], index=g.org_ids)
     bundled = orgs["origin"].eq("bundled")
@@ -84,11 +85,21 @@ def sample(h2020_workspace) -> dict[str, list[str]]:
     untitled = parts.loc[parts["title"].isna() & parts["acronym"].isna(), "organisation_id"]
     hubs = degree.reindex(imported).nlargest(6).index
     named = ["stichting-energy-valley-nl", "kongsberg-maritime-no"]
-    clusters = [o for o in orgs.index[bundled & orgs["type"].eq("cluster")] if o not in named]
+    clusters = [
+        o
+        for o in orgs.index[bundled & orgs["type"].eq("cluster")]
+        if o not in named and o in with_projects
+    ]
     leaves = degree.reindex(imported)
     leaves = leaves[leaves == 1].index
     return {
-        "bundled": [*named, *clusters[:5]],
+        "bundled": [*named, *clusters[:3]],
+        "with a successor or predecessor": list(
+            relations.loc[
+                relations["kind"].eq("successor_of") & relations["from_id"].isin(with_projects),
+                "from_id",
+            ][:2]
+        ),
         "imported hub": list(hubs),
         "leaf": [leaves[0], leaves[len(leaves) // 3], leaves[2 * len(leaves) // 3], leaves[-1]],
         "no projects at all": [o for o in orgs.index if o not in with_projects][:3],
@@ -108,7 +119,8 @@ def sample(h2020_workspace) -> dict[str, list[str]]:
 
 def _cases() -> list[tuple[str, int]]:
     sizes = {
-        "bundled": 7,
+        "bundled": 5,
+        "with a successor or predecessor": 2,
         "imported hub": 6,
         "leaf": 4,
         "no projects at all": 3,
