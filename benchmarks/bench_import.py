@@ -176,7 +176,7 @@ _HOSTILE_CHILD = """
 import sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from network._errors import DataError
+from network.errors import DataError
 from network.importers import import_files
 from network.store import Workspace
 path = Path({path!r})

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from . import settings
-from ._errors import DataError, ImportLimitError
+from .errors import DataError, ImportLimitError
 
 __all__ = [
     "check_rows",
@@ -531,7 +531,7 @@ def check_rows(rows: int, *, file: str, limit: int | None = None) -> None:
     >>> check_rows(4, file="x.csv", limit=3)
     Traceback (most recent call last):
     ...
-    network._errors.ImportLimitError: file 'x.csv': has more than 3 data rows, the import ...
+    network.errors.ImportLimitError: file 'x.csv': has more than 3 data rows, the import ...
     """
     limit = settings.max_import_rows if limit is None else limit
     if rows > limit:

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from ._errors import AmbiguousError, DataError, NotFoundError, WorkspaceError
+from .errors import AmbiguousError, DataError, NotFoundError, WorkspaceError
 
 __all__ = ["build_parser", "main"]
 

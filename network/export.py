@@ -79,8 +79,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from ._errors import AmbiguousError, NotFoundError
 from ._parse import is_formula
+from .errors import AmbiguousError, NotFoundError
 from .graph import build_graph, ego_network, to_networkx
 from .model import country_name, normalise_country, slugify
 
@@ -852,7 +852,7 @@ def resolve_org(ws, text: str) -> str:
     >>> resolve_org(ws, "energy")
     Traceback (most recent call last):
     ...
-    network._errors.AmbiguousError: 'energy' matches 2 organisations: give the id or more ...
+    network.errors.AmbiguousError: 'energy' matches 2 organisations: give the id or more ...
     >>> ws.close()
     """
     query = str(text or "").strip()

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ._errors import NotFoundError
+from .errors import NotFoundError
 from .model import split_list
 
 __all__ = [

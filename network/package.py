@@ -6,7 +6,7 @@ contact_points) and two optional ones (organisation_relations, sources) with
 table schemas, licences and sources. :func:`read_package` checks every row
 against its schema, every foreign key and, where the package has a ``sources``
 resource, that every cited URL is listed there; it raises a
-:class:`~network._errors.DataError` that names the file, row, column and value
+:class:`~network.errors.DataError` that names the file, row, column and value
 of the first problem it finds.
 
 Examples
@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import settings
-from ._errors import DataError
+from .errors import DataError
 from .model import normalise_country
 
 __all__ = ["OPTIONAL_RESOURCES", "RESOURCES", "URL_COLUMNS", "package_metadata", "read_package"]

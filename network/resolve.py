@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ._errors import NotFoundError
 from ._parse import fix_mojibake
+from .errors import NotFoundError
 from .model import slugify, utc_now
 from .store import Workspace
 
@@ -780,7 +780,7 @@ def reject_merge(ws: Workspace, merge_id: int) -> None:
     ...     reject_merge(ws, 1)
     Traceback (most recent call last):
     ...
-    network._errors.NotFoundError: no merge with id 1
+    network.errors.NotFoundError: no merge with id 1
     """
     with ws.transaction() as conn:
         merge = _merge_row(conn, merge_id)

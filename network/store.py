@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import settings
-from ._errors import NotFoundError, WorkspaceError
+from .errors import NotFoundError, WorkspaceError
 from .model import utc_now
 from .package import package_metadata, read_package
 
@@ -205,7 +205,7 @@ class Workspace:
         Seed a new (empty) workspace from the bundled data package.
     create : bool
         Create the file if it does not exist; otherwise raise
-        :class:`~network._errors.WorkspaceError`.
+        :class:`~network.errors.WorkspaceError`.
     """
 
     def __init__(
@@ -316,7 +316,7 @@ class Workspace:
 
         Bundled rows are inserted or updated; bundled rows the package no
         longer has are removed. Imported rows and the user's own data are
-        kept. A broken package raises :class:`~network._errors.DataError`
+        kept. A broken package raises :class:`~network.errors.DataError`
         before anything is written.
 
         With ``locate``, organisations without a location are then located
@@ -541,6 +541,36 @@ class Workspace:
             sql += " WHERE organisation_id = ?"
             params = (organisation_id,)
         return pd.read_sql_query(sql + " ORDER BY organisation_id, kind", self._conn, params=params)
+
+    def origins(self, organisation_ids: Iterable[str]) -> set[str]:
+        """Where the data of these organisations came from: the ``origin`` of their rows.
+
+        Covers the organisations, their participations, the projects of those and
+        their contact points (for an export's attribution).
+        """
+        with self._lock:
+            conn = self._conn
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS _dl_ids (id TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM temp._dl_ids")
+            conn.executemany(
+                "INSERT OR IGNORE INTO temp._dl_ids VALUES (?)", ((i,) for i in organisation_ids)
+            )
+            rows = conn.execute(
+                "SELECT origin FROM organisations WHERE id IN (SELECT id FROM temp._dl_ids)"
+                " UNION SELECT p.origin FROM participations p WHERE p.organisation_id IN"
+                " (SELECT id FROM temp._dl_ids)"
+                " UNION SELECT j.origin FROM projects j JOIN participations p"
+                " ON p.project_id = j.id WHERE p.organisation_id IN (SELECT id FROM temp._dl_ids)"
+                " UNION SELECT origin FROM contact_points WHERE organisation_id IN"
+                " (SELECT id FROM temp._dl_ids)"
+            ).fetchall()
+            conn.execute("DELETE FROM temp._dl_ids")
+        return {r[0] for r in rows}
+
+    def projects_by_origin(self) -> dict[str, int]:
+        """Number of projects per origin (``bundled``, ``import:cordis-h2020``, ...)."""
+        rows = self._conn.execute("SELECT origin, COUNT(*) FROM projects GROUP BY origin")
+        return dict(rows.fetchall())
 
     def relations(self, organisation_id: str | None = None) -> pd.DataFrame:
         """Renames, successors, mergers and parent bodies, of one organisation or all.

@@ -8,7 +8,7 @@ import io
 import pandas as pd
 import pytest
 
-from network._errors import AmbiguousError, NotFoundError
+from network.errors import AmbiguousError, NotFoundError
 from network.export import (
     CSV_COLUMNS,
     contact_table,

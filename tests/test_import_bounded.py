@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.bench_import import write_hostile_xlsx
 from network import settings
-from network._errors import DataError, ImportLimitError
+from network.errors import DataError, ImportLimitError
 from network.importers import detect_format, import_files, preview_files
 from network.store import Workspace
 

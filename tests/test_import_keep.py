@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from network._errors import DataError
+from network.errors import DataError
 from network.importers import detect_format, import_files, keep_programme
 from network.store import Workspace
 

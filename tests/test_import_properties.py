@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from network._errors import DataError
+from network.errors import DataError
 from network.importers import import_files
 from network.store import Workspace
 from tests.conftest import shared_file

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from network import settings
-from network._errors import DataError, ImportLimitError
+from network.errors import DataError, ImportLimitError
 from network.importers import import_files
 from network.store import Workspace
 

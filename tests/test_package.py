@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from network._errors import DataError
+from network.errors import DataError
 from network.package import read_package
 
 

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from network._errors import NotFoundError
+from network.errors import NotFoundError
 from network.importers import import_files
 from network.resolve import (
     confirm_merge,

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from network._errors import DataError, WorkspaceError
+from network.errors import DataError, WorkspaceError
 from network.store import MIGRATIONS, SCHEMA_VERSION, Workspace
 
 

@@ -152,20 +152,4 @@ def _origins(_ws: Workspace, path: str, version: int, digest: str, _ids: list[st
     Cached per workspace version and list (``digest`` of the ids: hashing tens of
     thousands of ids on every rerun would cost a second), so a rerun does not query again.
     """
-    ws, ids = _ws, _ids
-    conn = ws.conn
-    with ws._lock:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _dl_ids (id TEXT PRIMARY KEY)")
-        conn.execute("DELETE FROM temp._dl_ids")
-        conn.executemany("INSERT OR IGNORE INTO temp._dl_ids VALUES (?)", ((i,) for i in ids))
-        rows = conn.execute(
-            "SELECT origin FROM organisations WHERE id IN (SELECT id FROM temp._dl_ids)"
-            " UNION SELECT p.origin FROM participations p WHERE p.organisation_id IN"
-            " (SELECT id FROM temp._dl_ids)"
-            " UNION SELECT j.origin FROM projects j JOIN participations p ON p.project_id = j.id"
-            " WHERE p.organisation_id IN (SELECT id FROM temp._dl_ids)"
-            " UNION SELECT origin FROM contact_points WHERE organisation_id IN"
-            " (SELECT id FROM temp._dl_ids)"
-        ).fetchall()
-        conn.execute("DELETE FROM temp._dl_ids")
-    return {r[0] for r in rows}
+    return _ws.origins(_ids)

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from network import settings
-from network._errors import DataError, WorkspaceError
+from network.errors import DataError, WorkspaceError
 from network.graph import CollabGraph, build_graph, filter_participations
 from network.info import partner_completeness, partners_listed_text
 from network.metrics import MetricsInfo, workspace_metrics
@@ -33,13 +33,14 @@ def workspace_path() -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def _workspace(path: str) -> Workspace:
+def workspace_at(path: str) -> Workspace:
+    """The workspace at ``path``, shared by every session (cached)."""
     return Workspace(path)
 
 
 def workspace() -> Workspace:
     """The shared workspace (one connection per server process)."""
-    return _workspace(workspace_path())
+    return workspace_at(workspace_path())
 
 
 def open_or_explain() -> bool:
@@ -67,8 +68,9 @@ def version() -> int:
 
 # Large frames are shared with cache_resource (no copy per call): read them, never mutate them.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _tables(path: str, version: int) -> dict[str, pd.DataFrame]:
-    ws = _workspace(path)
+def tables_at(path: str, version: int) -> dict[str, pd.DataFrame]:
+    """Organisations, projects, participations and sources of a workspace version (cached)."""
+    ws = workspace_at(path)
     orgs = ws.organisations()
     orgs["country_name"] = orgs["country"].map(country_name)
     projects = ws.projects()
@@ -107,7 +109,7 @@ def sources_caption(urls: object) -> str:
 
 def tables() -> dict[str, pd.DataFrame]:
     """Organisations, projects, participations and sources (cached frames; do not mutate)."""
-    return _tables(workspace_path(), version())
+    return tables_at(workspace_path(), version())
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def year_bounds() -> tuple[int, int]:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _year_bounds(path: str, version: int) -> tuple[int, int]:
-    projects = _tables(path, version)["projects"]
+    projects = tables_at(path, version)["projects"]
     years = pd.to_datetime(projects["start_date"], errors="coerce").dt.year.dropna()
     ends = pd.to_datetime(projects["end_date"], errors="coerce").dt.year.dropna()
     if years.empty:
@@ -182,7 +184,7 @@ class FilterOptions:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _filter_options(path: str, version: int) -> FilterOptions:
-    t = _tables(path, version)
+    t = tables_at(path, version)
     orgs, projects = t["organisations"], t["projects"]
     held_types = set(orgs["type"].dropna())
     held_themes = {theme for cell in projects["themes"].dropna() for theme in split_list(cell)}
@@ -275,9 +277,10 @@ def current_filters(years: tuple[int, int] | None = None) -> Filters:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _filtered(path: str, version: int, key: str) -> pd.DataFrame:
+def participations_at(path: str, version: int, key: str) -> pd.DataFrame:
+    """Participations passing the filters ``key`` (cached; see :func:`filtered_participations`)."""
     f = json.loads(key)
-    t = _tables(path, version)
+    t = tables_at(path, version)
     return filter_participations(
         t["participations"],
         t["organisations"],
@@ -291,13 +294,13 @@ def _filtered(path: str, version: int, key: str) -> pd.DataFrame:
 
 def filtered_participations() -> pd.DataFrame:
     """Participations passing the sidebar filters (cached)."""
-    return _filtered(workspace_path(), version(), current_filters().key())
+    return participations_at(workspace_path(), version(), current_filters().key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _filtered_projects(path: str, version: int, key: str) -> pd.DataFrame:
-    projects = _tables(path, version)["projects"]
-    held = pd.Index(_filtered(path, version, key)["project_id"].unique())
+    projects = tables_at(path, version)["projects"]
+    held = pd.Index(participations_at(path, version, key)["project_id"].unique())
     return projects[held.get_indexer(projects["id"]) >= 0]  # 50x faster than isin here
 
 
@@ -313,26 +316,28 @@ def filtered_organisations() -> pd.DataFrame:
     and theme filters keep the organisations that took part in a matching
     project. With no filter, organisations without projects (profiles) stay.
     """
-    return _filtered_organisations(workspace_path(), version(), current_filters().key())
+    return organisations_at(workspace_path(), version(), current_filters().key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _filtered_organisations(path: str, version: int, key: str) -> pd.DataFrame:
+def organisations_at(path: str, version: int, key: str) -> pd.DataFrame:
+    """Organisations passing the filters ``key`` (cached)."""
     f = json.loads(key)
-    orgs = _tables(path, version)["organisations"]
+    orgs = tables_at(path, version)["organisations"]
     if f["countries"]:
         orgs = orgs[orgs["country"].isin(f["countries"])]
     if f["types"]:
         orgs = orgs[orgs["type"].isin(f["types"])]
     if f["years"] or f["programmes"] or f["themes"]:
-        held = pd.Index(_filtered(path, version, key)["organisation_id"].unique())
+        held = pd.Index(participations_at(path, version, key)["organisation_id"].unique())
         orgs = orgs[held.get_indexer(orgs["id"]) >= 0]
     return orgs
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _graph(path: str, version: int, key: str) -> CollabGraph:
-    return build_graph(_filtered(path, version, key))
+def graph_at(path: str, version: int, key: str) -> CollabGraph:
+    """The collaboration graph of the filters ``key`` (cached; never mutate it)."""
+    return build_graph(participations_at(path, version, key))
 
 
 def graph() -> CollabGraph:
@@ -340,12 +345,12 @@ def graph() -> CollabGraph:
     parts = filtered_participations()
     if len(parts) > 20000:
         with st.status("Building the collaboration graph…", expanded=False) as status:
-            g = _graph(workspace_path(), version(), current_filters().key())
+            g = graph_at(workspace_path(), version(), current_filters().key())
             status.update(
                 label=f"Graph of {g.n_organisations:,} organisations ready", state="complete"
             )
         return g
-    return _graph(workspace_path(), version(), current_filters().key())
+    return graph_at(workspace_path(), version(), current_filters().key())
 
 
 NO_FILTERS = Filters(None, (), (), (), ()).key()
@@ -359,10 +364,10 @@ def _stored_key(key: str) -> str:
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _metrics_and_info(path: str, version: int, key: str) -> tuple[pd.DataFrame, MetricsInfo]:
     frame, info = workspace_metrics(
-        _workspace(path), lambda: _graph(path, version, key), filters=_stored_key(key),
+        workspace_at(path), lambda: graph_at(path, version, key), filters=_stored_key(key),
         version=version,
     )  # fmt: skip
-    orgs = _tables(path, version)["organisations"]
+    orgs = tables_at(path, version)["organisations"]
     merged = frame.merge(
         orgs[["id", "name", "country", "type", "city", "esca_label"]],
         left_on="organisation_id",
@@ -374,9 +379,9 @@ def _metrics_and_info(path: str, version: int, key: str) -> tuple[pd.DataFrame, 
 
 def _shown_metrics(path: str, version: int, key: str) -> tuple[pd.DataFrame, MetricsInfo]:
     """The metrics, saying so while they are computed (the workspace has none yet)."""
-    if _workspace(path).has_metrics(version, _stored_key(key)):
+    if workspace_at(path).has_metrics(version, _stored_key(key)):
         return _metrics_and_info(path, version, key)
-    n = _filtered(path, version, key)["organisation_id"].nunique()
+    n = participations_at(path, version, key)["organisation_id"].nunique()
     with st.spinner(
         f"Computing the network metrics of {n:,} organisations (once per version of the "
         "workspace and filters; they are then stored in the workspace)…"
@@ -384,7 +389,8 @@ def _shown_metrics(path: str, version: int, key: str) -> tuple[pd.DataFrame, Met
         return _metrics_and_info(path, version, key)
 
 
-def _metrics(path: str, version: int, key: str) -> pd.DataFrame:
+def metrics_at(path: str, version: int, key: str) -> pd.DataFrame:
+    """Metrics per organisation of the filters ``key``, with names (cached)."""
     return _metrics_and_info(path, version, key)[0]
 
 

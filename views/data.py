@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from network import settings
-from network._errors import DataError
+from network.errors import DataError
 from network.importers import (
     FIELD_LABELS,
     SOURCES,

@@ -21,8 +21,8 @@ PARTS = {
 
 @st.cache_resource(show_spinner="Building the suggestion index…", max_entries=4)
 def _index(path: str, version: int, key: str) -> SuggestIndex:
-    parts = _state._filtered(path, version, key)
-    orgs = _state._tables(path, version)["organisations"].set_index("id")
+    parts = _state.participations_at(path, version, key)
+    orgs = _state.tables_at(path, version)["organisations"].set_index("id")
     frame = parts.rename(columns={"organisation_id": "org", "project_id": "project"})
     frame = frame.join(orgs[["country", "type"]], on="org")
     return build_index(frame, orgs)

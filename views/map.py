@@ -81,7 +81,7 @@ def warm_default_map(path: str, version: int, key: str) -> None:
 def _figure(path: str, version: int, key: str, view: str, _drawn: pd.DataFrame):
     """The map figure of one view (shared; never mutate it) and its number of lines."""
     size_by, colour_by, style, show_lines, _ = json.loads(view)
-    edges = collaboration_edges(_state._graph(path, version, key), _drawn["id"])
+    edges = collaboration_edges(_state.graph_at(path, version, key), _drawn["id"])
     fig = map_figure(
         _drawn, edges if show_lines else None, size_by=size_by, colour_by=colour_by, style=style
     )
@@ -96,8 +96,8 @@ def mapped_organisations() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _mapped(path: str, version: int, key: str) -> pd.DataFrame:
-    orgs = _state._filtered_organisations(path, version, key)
-    metrics = _state._metrics(path, version, key)
+    orgs = _state.organisations_at(path, version, key)
+    metrics = _state.metrics_at(path, version, key)
     metrics = metrics[["organisation_id", "projects", "degree", "pagerank", "community"]]
     orgs = orgs.merge(metrics, left_on="id", right_on="organisation_id", how="left")
     orgs[["projects", "degree", "pagerank"]] = orgs[["projects", "degree", "pagerank"]].fillna(0)

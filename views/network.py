@@ -27,7 +27,7 @@ def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict]
     recomputed here). Cached per workspace version, filters and view, so returning to
     a page is fast; the returned objects are shared: never mutate them.
     """
-    g = _state._graph(path, version, key)
+    g = _state.graph_at(path, version, key)
     kind, _, rest = view.partition(":")
     if kind == "ego":
         ids, depth = rest.rsplit(":", 1)
@@ -36,7 +36,7 @@ def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict]
             g, org, depth=int(depth), max_nodes=settings.max_network_nodes, same_as=same_as
         )
     elif g.n_organisations > settings.max_network_nodes:
-        metrics = _state._metrics(path, version, key)
+        metrics = _state.metrics_at(path, version, key)
         top = metrics.nlargest(settings.max_network_nodes, rest)["organisation_id"]
         graph = to_networkx(g, top)
     else:
@@ -46,9 +46,9 @@ def _view(path: str, version: int, key: str, view: str) -> tuple[nx.Graph, dict]
 
 def warm_whole_view(path: str, version: int, key: str) -> None:
     """Build the graph and the default whole-network view (for :func:`_state.warm_up`)."""
-    if _state._graph(path, version, key).n_organisations:
+    if _state.graph_at(path, version, key).n_organisations:
         graph, _ = _view(path, version, key, f"whole:{next(iter(METRICS))}")
-        warm_attribution(_state._workspace(path), list(graph.nodes()))
+        warm_attribution(_state.workspace_at(path), list(graph.nodes()))
 
 
 MAX_EDGES = 3000

@@ -118,12 +118,10 @@ def where_the_data_comes_from() -> None:
         f"({info['sourced_share']:.0%} sourced). Workspace seeded {info['seeded_at']}."
     )
     st.dataframe(pd.DataFrame(meta["sources"]), hide_index=True)
-    origins = (
-        _state.workspace()
-        .conn.execute("SELECT origin, COUNT(*) FROM projects GROUP BY origin")
-        .fetchall()
-    )
-    if any(o != "bundled" for o, _ in origins):
-        st.caption("Imported data: " + ", ".join(f"{o} ({n:,} projects)" for o, n in origins))
-    if any("cordis" in o for o, _ in origins):
+    origins = _state.workspace().projects_by_origin()
+    if any(o != "bundled" for o in origins):
+        st.caption(
+            "Imported data: " + ", ".join(f"{o} ({n:,} projects)" for o, n in origins.items())
+        )
+    if any("cordis" in o for o in origins):
         st.caption("Source: CORDIS, European Commission")

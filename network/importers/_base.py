@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._errors import DataError
 from .._parse import shorten
+from ..errors import DataError
 
 __all__ = [
     "EMPTIED",

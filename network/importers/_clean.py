@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
 from .._parse import fix_mojibake_series, neutralise_formulas, parse_dates, parse_numbers
+from ..errors import DataError
 from ..model import ORG_TYPES, normalise_country
 from ..resolve import new_organisation_id, normalise_name
 from ._base import EMPTIED, ImportReport, Problems

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
 from .._parse import check_size, fingerprint
+from ..errors import DataError
 from ..model import utc_now
 from ..resolve import resolve_organisations
 from ..store import Workspace
@@ -732,7 +732,7 @@ def import_files(
     DataError
         For any problem with the input, naming file, row, column and value
         (:class:`ImportProblemsError` lists every problem of the rows);
-        :class:`~network._errors.ImportLimitError` for an input over the limits of
+        :class:`~network.errors.ImportLimitError` for an input over the limits of
         :mod:`network.settings`. Nothing is written then.
 
     Examples

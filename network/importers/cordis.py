@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._errors import DataError
 from .._parse import check_rows, check_size, check_zip, shorten, sniff_kind, zip_member
+from ..errors import DataError
 from ._base import EMPTIED, SKIPPED, ImportReport, Problems, Progress, Source, _Batch
 from ._clean import (
     _CORDIS_ROLES,

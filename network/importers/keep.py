@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
 from .._parse import check_size, check_zip, read_sheet, shorten, sniff_kind
+from ..errors import DataError
 from ..model import slugify
 from ._base import SKIPPED, ImportReport, Problems, Progress, Source, _Batch
 from ._clean import (

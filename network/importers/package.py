@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
+from ..errors import DataError
 from ._base import _ORG_FIELDS, _PROJECT_COLS, ImportReport, Problems, Progress, Source, _Batch
 from ._clean import _raw_json
 

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._errors import DataError, ImportLimitError
 from .._parse import check_rows, check_size, check_zip, read_delimited, read_sheet, shorten
 from .._parse import sniff_kind as _sniff_kind
+from ..errors import DataError, ImportLimitError
 from ..model import slugify
 from ._base import EMPTIED, MERGED, SKIPPED, ImportReport, Problems, Progress, Source, _Batch
 from ._clean import (
