@@ -64,13 +64,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from network.consortium import check, programmes
-from network.geocoder import lookup_city
+from network.geocoder import distance_km, lookup_city
 from network.model import CORDIS_COUNTRIES, country_name
 from network.suggest import (
     _GEO_SCALE_KM,
     _NETWORK_EPS,
     SuggestIndex,
-    _haversine_km,
     _plural,
     _split_terms,
     _title_words,
@@ -565,7 +564,7 @@ def call_features(index: SuggestIndex, queries: Sequence[Query]) -> np.ndarray:
             for lat, lon, c in zip(qq.lat, qq.lon, qq.country, strict=True):
                 g = (code == codes[c]).astype(float) if c in codes else np.zeros(n)
                 if np.isfinite(lat) and np.isfinite(lon) and has_geo.any():
-                    d = _haversine_km(lat, lon, index.lat[has_geo], index.lon[has_geo])
+                    d = distance_km(lat, lon, index.lat[has_geo], index.lon[has_geo])
                     g[has_geo] = np.exp(-d / _GEO_SCALE_KM)
                 geo += g
             X[f["geography"], j] = geo / len(qq.country)
@@ -764,9 +763,7 @@ def _explain(
             bits.append(f"is a {index.type[v]}, which you asked for")
     if c["geography"] > 0:
         if len(query.lat) and np.isfinite(query.lat[0]) and np.isfinite(index.lat[v]):
-            d = _haversine_km(
-                query.lat[0], query.lon[0], index.lat[v : v + 1], index.lon[v : v + 1]
-            )
+            d = distance_km(query.lat[0], query.lon[0], index.lat[v : v + 1], index.lon[v : v + 1])
             bits.append(f"{d[0]:.0f} km from your lead")
         elif index.country[v] and index.country[v] in query.country:
             bits.append(f"in {country_name(str(index.country[v]))} like a member")

@@ -26,7 +26,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ._parse import fix_mojibake
 from .model import normalise_country
@@ -1177,17 +1179,27 @@ def _point(loc: Location | tuple[float, float]) -> tuple[float, float]:
     return (float(lat), float(lon))
 
 
-def distance_km(a: Location | tuple[float, float], b: Location | tuple[float, float]) -> float:
-    """Geodesic (WGS84) distance in kilometres between two places.
+#: Mean Earth radius (IUGG), km.
+_EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> Any:
+    """Great-circle (haversine) distance in kilometres; arrays broadcast.
+
+    The one distance of the project: suggestions, the map's "within N km"
+    filter and :func:`within_km` use it. Unknown coordinates (NaN) give NaN.
 
     Examples
     --------
-    >>> round(distance_km((52.3676, 4.9041), (55.6761, 12.5683)))
-    622
+    >>> round(float(distance_km(52.3676, 4.9041, 55.6761, 12.5683)))
+    621
+    >>> distance_km(52.37, 4.90, np.array([52.37, 51.92]), np.array([4.90, 4.48])).round(1)
+    array([ 0. , 57.7])
     """
-    from geopy.distance import geodesic
-
-    return float(geodesic(_point(a), _point(b)).kilometers)
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlmb = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def within_km(
@@ -1206,7 +1218,13 @@ def within_km(
     if km < 0:
         msg = f"km must be non-negative, got {km!r}"
         raise ValueError(msg)
-    return [loc for loc in locations if distance_km(loc, center) <= km]
+    places = list(locations)
+    if not places:
+        return []
+    points = np.array([_point(loc) for loc in places], dtype=float)
+    lat, lon = _point(center)
+    near = distance_km(lat, lon, points[:, 0], points[:, 1]) <= km
+    return [loc for loc, keep in zip(places, near, strict=True) if keep]
 
 
 # ---------------------------------------------------------------------------

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from network.geocoder import lookup_city
+from network.geocoder import distance_km, lookup_city
 from network.linkpred import build_incidence, collaboration_matrix, decay_weights
 from network.model import CORDIS_COUNTRIES, country_name
 
@@ -513,21 +513,12 @@ def _term_matrix(
     return M, labels, idf, np.array([str(t) in themes for t in labels], dtype=bool)
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    """Great-circle distance (km) from one point to arrays of points."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(lon2 - lon1)
-    h = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
 def _geography(
     index: SuggestIndex, lat: float, lon: float, country: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Geography part and distances (km, NaN when unknown) for one source."""
     if np.isfinite(lat) and np.isfinite(lon):
-        dist = _haversine_km(lat, lon, index.lat, index.lon)
+        dist = distance_km(lat, lon, index.lat, index.lon)
     else:
         dist = np.full(index.n, np.nan)
     same = (index.country == country) & (index.country != "") if country else np.zeros(index.n)
@@ -581,7 +572,7 @@ def part_scores(index: SuggestIndex, rows: Sequence[int] | np.ndarray) -> dict[s
     if has.any():
         for i, u in enumerate(rows):
             if has[u]:
-                dist = _haversine_km(index.lat[u], index.lon[u], index.lat[has], index.lon[has])
+                dist = distance_km(index.lat[u], index.lon[u], index.lat[has], index.lon[has])
                 geo[i, has] = np.exp(-dist / _GEO_SCALE_KM)
     return {
         "network": _network_part(_network_raw(index, rows)),

@@ -136,10 +136,7 @@ def within_distance(orgs: pd.DataFrame) -> pd.DataFrame:
     if c.get("lat") is None:
         st.info("The centre organisation has no location yet.")
         return orgs
-    centre_point = (c["lat"], c["lon"])
-    dist = [
-        distance_km(centre_point, (la, lo)) for la, lo in zip(orgs["lat"], orgs["lon"], strict=True)
-    ]
+    dist = distance_km(c["lat"], c["lon"], orgs["lat"].to_numpy(), orgs["lon"].to_numpy())
     return orgs.assign(distance_km=dist).loc[lambda f: f["distance_km"] <= km]
 
 
