@@ -38,7 +38,6 @@ __all__ = [
     "METRICS",
     "CollabGraph",
     "betweenness",
-    "bipartite_networkx",
     "build_graph",
     "communities",
     "degree",
@@ -315,22 +314,6 @@ def to_networkx(g: CollabGraph, nodes: Iterable[str] | None = None) -> nx.Graph:
         (ids[r], ids[c], {"weight": int(w), "last_year": int(y)})
         for r, c, w, y in zip(sub_w.row, sub_w.col, sub_w.data, years, strict=True)
     )
-    return graph
-
-
-def bipartite_networkx(g: CollabGraph, nodes: Iterable[str] | None = None) -> nx.Graph:
-    """The bipartite organisation-project graph (or its part on ``nodes``).
-
-    Nodes carry ``bipartite`` = 0 for organisations and 1 for projects.
-    """
-    idx = np.arange(g.n_organisations) if nodes is None else [g.index(n) for n in nodes]
-    graph = nx.Graph()
-    sub = sp.coo_array(g.incidence[idx])
-    ids = g.org_ids[idx]
-    graph.add_nodes_from(ids, bipartite=0)
-    projects = g.project_ids[np.unique(sub.col)]
-    graph.add_nodes_from(projects, bipartite=1)
-    graph.add_edges_from(zip(ids[sub.row], g.project_ids[sub.col], strict=True))
     return graph
 
 

@@ -14,8 +14,8 @@ candidates at once with sparse matrix products:
   networks: the role of weak ties"), where a shared partner ``z`` contributes
   ``(w_uz + w_zv) / 2`` instead of 1 and degrees become strengths.
 
-:func:`shared_partners` lists the shared partners behind a score, with their
-contribution, so a suggestion can name them.
+The partners behind a suggestion are named by :mod:`network.suggest` (its
+reasons), not here.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ __all__ = [
     "collaboration_matrix",
     "decay_weights",
     "link_scores",
-    "shared_partners",
 ]
 
 METHODS = (
@@ -310,80 +309,3 @@ def link_scores(
             out = 0.5 * ((W[r] @ D @ A) + (A[r] @ D @ W)).toarray()
     out = np.asarray(out, dtype=float)
     return out[0] if scalar else out
-
-
-def shared_partners(
-    graph: sp.spmatrix,
-    u: int,
-    v: int,
-    *,
-    method: str = "adamic_adar",
-    weights: sp.spmatrix | None = None,
-    labels: Sequence[str] | np.ndarray | None = None,
-    top: int | None = None,
-) -> list[tuple[int | str, float]]:
-    """Shared partners of ``u`` and ``v`` with their contribution to the score.
-
-    Parameters
-    ----------
-    graph : scipy.sparse matrix
-        Square adjacency.
-    u, v : int
-        Node rows.
-    method : str
-        ``"adamic_adar"``, ``"resource_allocation"`` or ``"common_neighbours"``:
-        how each shared partner is weighted.
-    weights : scipy.sparse matrix, optional
-        Edge weights as in :func:`link_scores`.
-    labels : sequence of str, optional
-        Node labels to return instead of rows.
-    top : int, optional
-        Keep only the ``top`` strongest contributions.
-
-    Returns
-    -------
-    list of (row or label, contribution)
-        Sorted by decreasing contribution; contributions sum to the score of
-        :func:`link_scores` for the same method.
-
-    Examples
-    --------
-    >>> A = sp.csr_matrix(np.array([[0, 1, 1, 0], [1, 0, 0, 1], [1, 0, 0, 1], [0, 1, 1, 0]]))
-    >>> [z for z, _ in shared_partners(A, 0, 3, labels=["a", "b", "c", "d"])]
-    ['b', 'c']
-    """
-    if method not in ("adamic_adar", "resource_allocation", "common_neighbours"):
-        msg = f"shared_partners does not explain method {method!r}"
-        raise ValueError(msg)
-    A = _pattern(graph)
-    nu = A.indices[A.indptr[u] : A.indptr[u + 1]]
-    nv = A.indices[A.indptr[v] : A.indptr[v + 1]]
-    common = np.intersect1d(nu, nv)
-    common = common[(common != u) & (common != v)]
-    if len(common) == 0:
-        return []
-    if weights is None:
-        deg = np.diff(A.indptr)[common].astype(float)
-        pair = np.ones(len(common))
-    else:
-        W = sp.csr_matrix(weights, dtype=float).multiply(A).tocsr()
-        deg = np.asarray(W.sum(axis=1)).ravel()[common]
-        pair = 0.5 * (
-            np.asarray(W[u, common].todense()).ravel() + np.asarray(W[v, common].todense()).ravel()
-        )
-    if method == "common_neighbours":
-        contrib = pair
-    elif method == "resource_allocation":
-        contrib = pair / deg
-    elif weights is None:
-        contrib = pair / np.log(deg)
-    else:
-        contrib = pair / np.log1p(deg)
-    order = np.lexsort((common, -contrib))
-    if top is not None:
-        order = order[:top]
-    names = common[order] if labels is None else np.asarray(labels)[common[order]]
-    return [
-        (z.item() if hasattr(z, "item") else z, float(c))
-        for z, c in zip(names, contrib[order], strict=True)
-    ]

@@ -22,7 +22,7 @@ from . import settings
 from .geocoder import Geocoder, Location, batch_locate
 from .store import Workspace
 
-__all__ = ["WorkspaceCache", "correct_location", "locate_workspace", "workspace_geocoder"]
+__all__ = ["WorkspaceCache", "locate_workspace", "workspace_geocoder"]
 
 
 class WorkspaceCache:
@@ -106,10 +106,3 @@ def locate_workspace(
         "source": dict(Counter(after["location_source"].fillna("none"))),
         "messages": messages,
     }
-
-
-def correct_location(ws: Workspace, organisation_id: str, lat: float, lon: float) -> Location:
-    """Keep the user's correction of a location; it wins over every other source."""
-    ws.organisation(organisation_id)  # raises NotFoundError for unknown ids
-    ws.set_location(organisation_id, lat, lon)
-    return Location(lat, lon, "exact", "user")

@@ -1,15 +1,17 @@
-"""The data model: organisations, projects, participations and contact points.
+"""The data model's vocabularies and the small helpers every module shares.
 
-The model is a set of plain dataclasses plus the controlled vocabularies that
-their fields use. Tables in the data package, the workspace and the importers
-share these field names.
+Organisations, projects, participations and contact points are tables (the
+data package's, the workspace's, the importers'); this module holds the
+controlled vocabularies of their fields (types, roles, programmes, themes,
+contact kinds, location precisions), the one country table and the helpers
+that name projects and countries.
 
 Examples
 --------
 >>> normalise_country("UK"), normalise_country("el"), normalise_country("NL")
 ('GB', 'GR', 'NL')
->>> Organisation(id="energy-valley", name="Energy Valley", type="cluster", country="NL").type
-'cluster'
+>>> "cluster" in ORG_TYPES
+True
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields
 
 __all__ = [
     "CONTACT_KINDS",
@@ -29,10 +30,6 @@ __all__ = [
     "PROGRAMMES",
     "ROLES",
     "THEMES",
-    "ContactPoint",
-    "Organisation",
-    "Participation",
-    "Project",
     "country_info",
     "country_name",
     "join_list",
@@ -261,78 +258,6 @@ def project_link(
     if _text(programme) in _CORDIS_PROGRAMMES and public.isdigit():
         return f"https://cordis.europa.eu/project/id/{public}"
     return None
-
-
-@dataclass
-class Organisation:
-    """An organisation of the network (organisation-level data only)."""
-
-    id: str
-    name: str
-    type: str = "other"
-    country: str = ""
-    short_name: str = ""
-    city: str = ""
-    address: str = ""
-    postcode: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    location_precision: str = ""
-    website: str = ""
-    sectors: list[str] = field(default_factory=list)
-    esca_label: str = ""
-    esca_year: int | None = None
-    pic: str = ""
-    source_url: str = ""
-
-
-@dataclass
-class Project:
-    """A joint project, e.g. an Interreg North Sea or Horizon project."""
-
-    id: str
-    title: str
-    programme: str
-    acronym: str = ""
-    start_date: str = ""
-    end_date: str = ""
-    total_budget: float | None = None
-    eu_funding: float | None = None
-    themes: list[str] = field(default_factory=list)
-    url: str = ""
-    source_url: str = ""
-
-
-@dataclass
-class Participation:
-    """An organisation's part in a project."""
-
-    organisation_id: str
-    project_id: str
-    role: str = "partner"
-    budget: float | None = None
-    source_url: str = ""
-
-
-@dataclass
-class ContactPoint:
-    """An organisation-level contact point (never a person)."""
-
-    organisation_id: str
-    kind: str
-    value: str
-    source_url: str = ""
-
-
-def field_names(cls: type) -> list[str]:
-    """Return the field names of a model dataclass, in order.
-
-    Examples
-    --------
-    >>> field_names(ContactPoint)
-    ['organisation_id', 'kind', 'value', 'source_url']
-    """
-    return [f.name for f in fields(cls)]
 
 
 def utc_now() -> str:

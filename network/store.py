@@ -33,7 +33,7 @@ from .errors import NotFoundError, WorkspaceError
 from .model import utc_now
 from .package import package_metadata, read_package
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Workspace", "open_workspace"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Workspace"]
 
 #: Each entry brings the schema from version ``i`` to ``i + 1``.
 MIGRATIONS: tuple[str, ...] = (
@@ -698,14 +698,6 @@ class Workspace:
             )
             return int(cur.lastrowid)
 
-    def update_note(self, note_id: int, text: str) -> None:
-        """Replace a note's text."""
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE notes SET text = ?, updated_at = ? WHERE id = ?",
-                (text.strip(), utc_now(), note_id),
-            )
-
     def delete_note(self, note_id: int) -> None:
         """Delete a note."""
         with self.transaction() as conn:
@@ -816,17 +808,3 @@ class Workspace:
                 "INSERT OR REPLACE INTO geocode_cache VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (key, lat, lon, precision, source, name, utc_now()),
             )
-
-
-def open_workspace(path: str | Path | None = None, *, seed: bool = True) -> Workspace:
-    """Open (creating and seeding if new) the workspace at ``path``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> ws = open_workspace(pathlib.Path(tempfile.mkdtemp()) / "w.sqlite", seed=False)
-    >>> ws.schema_version == SCHEMA_VERSION
-    True
-    >>> ws.close()
-    """
-    return Workspace(path, seed=seed)

@@ -13,7 +13,6 @@ from network.linkpred import (
     collaboration_matrix,
     decay_weights,
     link_scores,
-    shared_partners,
 )
 
 GRAPHS = {
@@ -85,27 +84,6 @@ def test_weighted_adamic_adar_by_hand() -> None:
     W = sp.csr_matrix(np.array([[0, 2.0, 0], [2.0, 0, 1.0], [0, 1.0, 0]]))
     score = link_scores(W, 0, "adamic_adar", weights=W)[2]
     assert score == pytest.approx((2.0 + 1.0) / 2 / np.log(1 + 3.0))
-
-
-def test_shared_partners_names_and_contributions() -> None:
-    g = GRAPHS["karate"]
-    A = _adjacency(g)
-    labels = [f"n{i}" for i in sorted(g)]
-    found = shared_partners(A, 0, 33, labels=labels)
-    assert sorted(z for z, _ in found) == sorted(f"n{z}" for z in nx.common_neighbors(g, 0, 33))
-    total = sum(c for _, c in found)
-    assert total == pytest.approx(link_scores(A, 0, "adamic_adar")[33])
-    contributions = [c for _, c in found]
-    assert contributions == sorted(contributions, reverse=True)
-    # the lowest-degree shared partner contributes most to Adamic-Adar
-    degrees = {f"n{z}": g.degree(z) for z in nx.common_neighbors(g, 0, 33)}
-    assert degrees[found[0][0]] == min(degrees.values())
-
-
-def test_shared_partners_none_on_a_path() -> None:
-    A = _adjacency(GRAPHS["path"])
-    assert shared_partners(A, 0, 3) == []
-    assert shared_partners(A, 0, 2) == [(1, pytest.approx(1 / np.log(2)))]
 
 
 def test_incidence_and_decay() -> None:
