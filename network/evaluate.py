@@ -17,8 +17,9 @@ Methods: ``random``, ``preferential_attachment``, ``common_neighbours``,
 ``jaccard``, ``adamic_adar``, ``resource_allocation`` (all on the unweighted
 graph, equal to networkx) and ``ours``: the score of
 :func:`network.suggest.suggest` (weighted network, theme, geography, activity
-and label parts) with part weights fitted by logistic regression on the year
-before the cut-off: features from projects before ``T - 1``, labels = first
+and label parts) with part weights chosen by a coordinate search over a small
+grid (:data:`_GRID`) that maximises Hits@k + nDCG@k / 2 on the year before the
+cut-off: features from projects before ``T - 1``, labels = first
 collaborations starting in ``T - 1``.  Nothing dated ``T`` or later reaches the
 features or the weights of cut-off ``T``.
 """

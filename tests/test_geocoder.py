@@ -17,7 +17,6 @@ from network.geocoder import (
     geocode_cli,
     lookup_city,
     normalise_country,
-    normalise_name,
     within_km,
 )
 from tests.conftest import shared_file
@@ -132,7 +131,7 @@ def test_linked_names_are_not_cut_into_other_places():
         ("GLORIA E VERA CRUZ", "PT"),
     ]:
         loc = lookup_city(name, country)
-        assert loc is None or normalise_name(name) in normalise_name(loc.name)
+        assert loc is None, (name, loc)
 
 
 def test_without_country_the_most_populous_wins():

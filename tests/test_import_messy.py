@@ -93,7 +93,7 @@ def test_skip_imports_the_valid_rows_and_accounts_for_every_row(tmp_path):
     assert seawind["start_date"].tolist() == ["2016-03-01", "2019-09-01"]
     assert set(seawind["programme"]) == {"Interreg VB North Sea Region 2014-2020"}
     tide = projects[projects["acronym"] == "TIDE"].iloc[0]
-    assert tide["start_date"] is None or pd.isna(tide["start_date"])  # emptied, not guessed
+    assert pd.isna(tide["start_date"])  # emptied, not guessed
     roles = dict(zip(parts["organisation_id"] + "@" + parts["start_date"].fillna(""),
                      parts["role"], strict=True))  # fmt: skip
     assert roles["havenbedrijf-rotterdam-n-v-nl@2016-03-01"] == "lead"

@@ -238,7 +238,8 @@ def test_connection_refused_falls_back():
     )
     loc = geocoder.locate(city="Xyzzyville", country="NL")
     assert (loc.precision, loc.source) == ("country", "centroid")
-    assert "unavailable" in loc.message or "failed" in loc.message
+    assert loc.message.startswith("online geocoder unavailable (")
+    assert "Connection refused" in loc.message
 
 
 def test_rate_limit_waits_one_second_between_requests(server):
