@@ -121,16 +121,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_suggest(args: argparse.Namespace) -> int:
     from .export import resolve_org
     from .store import Workspace
-    from .suggest import PARTS, build_index, suggest
+    from .suggest import PARTS, build_index, index_frame, suggest
 
     with Workspace(args.workspace) as ws:
         chosen = list(dict.fromkeys(resolve_org(ws, o) for o in args.org))
         related = ws.related_ids(chosen)
         orgs = ws.organisations().set_index("id")
-        parts = ws.participations().rename(
-            columns={"organisation_id": "org", "project_id": "project"}
-        )
-    parts = parts.join(orgs[["country", "type"]], on="org")
+        parts = index_frame(ws.participations(), orgs)
     index = build_index(parts, orgs)
     missing = [o for o in chosen if o not in index.org_index]
     if args.for_call is None and len(chosen) > 1:

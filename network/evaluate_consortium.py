@@ -53,7 +53,7 @@ from network.complete import (
 )
 from network.evaluate import _metrics, _normalise, _sibling_programme_parts, metric_names
 from network.linkpred import link_scores
-from network.suggest import SuggestIndex, build_index
+from network.suggest import SuggestIndex, build_index, index_frame
 
 __all__ = [
     "CONSORTIUM_METHODS",
@@ -661,8 +661,7 @@ def evaluate_bundled(
     if n_proj < min_projects:
         return {"skipped": f"the bundled network has {n_proj} projects (< {min_projects})"}
     orgs = orgs.set_index("id")
-    frame = parts.rename(columns={"organisation_id": "org", "project_id": "project"})
-    frame = frame.join(orgs[["country", "type"]], on="org")
+    frame = index_frame(parts, orgs)
     new = frame["programme"].astype(str).str.contains("2021-2027")
     hist = frame[~new]
     index = build_index(hist, orgs.loc[orgs.index.isin(hist["org"])])

@@ -45,6 +45,8 @@ __all__ = [
     "filter_participations",
     "metrics_frame",
     "pagerank",
+    "project_years",
+    "start_years",
     "subgraph_metrics",
     "to_networkx",
     "weighted_degree",
@@ -140,9 +142,41 @@ class CollabGraph:
         )
 
 
+def start_years(values: pd.Series) -> np.ndarray:
+    """Years (float, NaN when unknown) of ISO dates, datetimes or plain years.
+
+    Examples
+    --------
+    >>> start_years(pd.Series(["2019-03-01", None, "bad"])).tolist()
+    [2019.0, nan, nan]
+    >>> start_years(pd.Series([2018, 2020])).tolist()
+    [2018.0, 2020.0]
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy(dtype=float)
+    parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+    return parsed.dt.year.to_numpy(dtype=float)
+
+
+def project_years(dates: pd.Series, project_codes: np.ndarray, n_projects: int) -> np.ndarray:
+    """The one rule for a project's year: the earliest start date of its rows (NaN if none).
+
+    The graph, the suggestion index, the backtests and the map lines all date a
+    project this way.
+
+    Examples
+    --------
+    >>> project_years(pd.Series(["2020-05-01", "2018-01-01", None]), np.array([0, 0, 1]), 2)
+    array([2018.,   nan])
+    """
+    years = start_years(dates)
+    return (
+        pd.Series(years).groupby(np.asarray(project_codes)).min().reindex(range(n_projects))
+    ).to_numpy(dtype=float)
+
+
 def _years(dates: pd.Series) -> np.ndarray:
-    parsed = pd.to_datetime(dates, errors="coerce", format="mixed")
-    return parsed.dt.year.fillna(0).to_numpy(dtype=np.int32)
+    return np.nan_to_num(start_years(dates), nan=0).astype(np.int32)
 
 
 def build_graph(
@@ -176,7 +210,8 @@ def build_graph(
     incidence.data[:] = 1  # duplicated participations count once
     project_year = np.zeros(n_proj, dtype=np.int32)
     if date_col in participations:
-        project_year[proj_codes] = _years(participations[date_col])
+        years = project_years(participations[date_col], proj_codes, n_proj)
+        project_year = np.nan_to_num(years, nan=0).astype(np.int32)
     weights = (incidence @ incidence.T).tocsr()
     weights.setdiag(0)
     weights.eliminate_zeros()

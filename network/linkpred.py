@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .graph import project_years
+
 __all__ = [
     "METHODS",
     "Incidence",
@@ -92,14 +94,6 @@ def decay_weights(
     return 0.5 ** (age / half_life)
 
 
-def _year_of(values: pd.Series) -> np.ndarray:
-    """Start year (float) of ISO strings, datetimes or plain years."""
-    if pd.api.types.is_numeric_dtype(values):
-        return values.to_numpy(dtype=float)
-    dates = pd.to_datetime(values, errors="coerce")
-    return dates.dt.year.to_numpy(dtype=float)
-
-
 def build_incidence(
     participations: pd.DataFrame,
     *,
@@ -151,10 +145,7 @@ def build_incidence(
     proj_codes, projects = pd.factorize(df[project_col], sort=True)
     projects = np.asarray(projects, dtype=str)
     if date_col is not None and date_col in participations.columns:
-        years = _year_of(participations.loc[keep, date_col])
-        project_year = (
-            pd.Series(years).groupby(proj_codes).min().reindex(range(len(projects))).to_numpy()
-        )
+        project_year = project_years(participations.loc[keep, date_col], proj_codes, len(projects))
     else:
         project_year = np.full(len(projects), np.nan)
     if half_life is None:

@@ -48,6 +48,7 @@ __all__ = [
     "PARTS",
     "SuggestIndex",
     "build_index",
+    "index_frame",
     "part_scores",
     "suggest",
 ]
@@ -238,6 +239,32 @@ def _str_array(values: pd.Series | np.ndarray, n: int) -> np.ndarray:
     mask = vals.notna().to_numpy()
     out[mask] = vals[mask].astype(str).to_numpy()
     return out
+
+
+def index_frame(participations: pd.DataFrame, organisations: pd.DataFrame) -> pd.DataFrame:
+    """The one participation frame of the suggestion index, from the workspace's tables.
+
+    Renames ``organisation_id``/``project_id`` to ``org``/``project`` and joins
+    each organisation's ``country`` and ``type``; :func:`build_index` reads it.
+
+    Parameters
+    ----------
+    participations : pandas.DataFrame
+        As :meth:`network.store.Workspace.participations` returns them.
+    organisations : pandas.DataFrame
+        As :meth:`network.store.Workspace.organisations` returns them (``id``
+        as a column or as the index).
+
+    Examples
+    --------
+    >>> parts = pd.DataFrame({"organisation_id": ["a"], "project_id": ["p"]})
+    >>> orgs = pd.DataFrame({"id": ["a"], "country": ["NL"], "type": ["cluster"]})
+    >>> index_frame(parts, orgs).to_dict("records")
+    [{'org': 'a', 'project': 'p', 'country': 'NL', 'type': 'cluster'}]
+    """
+    orgs = organisations if organisations.index.name == "id" else organisations.set_index("id")
+    frame = participations.rename(columns={"organisation_id": "org", "project_id": "project"})
+    return frame.join(orgs[["country", "type"]], on="org")
 
 
 def build_index(

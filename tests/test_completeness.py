@@ -12,7 +12,7 @@ import pytest
 
 from network.info import network_info, partner_completeness
 from network.store import Workspace
-from network.suggest import build_index, suggest
+from network.suggest import build_index, index_frame, suggest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,10 +91,8 @@ def test_suggestions_never_propose_a_renamed_self(workspace):
     ev = orgs.index[orgs["name"].str.contains("Energy Valley")][0]
     related = workspace.related_ids(ev)
     assert any("New Energy Coalition" in orgs.loc[r, "name"] for r in related)
-    parts = workspace.participations().rename(
-        columns={"organisation_id": "org", "project_id": "project"}
-    )
-    index = build_index(parts.join(orgs[["country", "type"]], on="org"), orgs.reset_index())
+    parts = index_frame(workspace.participations(), orgs)
+    index = build_index(parts, orgs.reset_index())
     everyone = suggest(index, ev, top=index.n)
     assert set(everyone["id"]) & related, "without the relation the successor is a candidate"
     assert not set(suggest(index, ev, top=index.n, exclude=related)["id"]) & related

@@ -135,3 +135,21 @@ def test_metrics_frame_has_every_metric_above_the_exact_limit(karate):
     assert local.set_index("organisation_id")["betweenness"].reindex(g.org_ids).to_numpy() == (
         pytest.approx(exact["betweenness"].to_numpy())
     )
+
+
+def test_graph_and_suggestion_index_date_a_project_by_its_earliest_start():
+    from network.linkpred import build_incidence
+
+    parts = pd.DataFrame(
+        {
+            "organisation_id": ["a", "b", "c"],
+            "project_id": ["p", "p", "q"],
+            # rows of one project may disagree (a study and its follow-up merged): earliest wins
+            "start_date": ["2021-06-01", "2019-01-01", None],
+        }
+    )
+    g = G.build_graph(parts)
+    inc = build_incidence(parts, org_col="organisation_id", project_col="project_id")
+    assert dict(zip(g.project_ids, g.project_year.tolist(), strict=True)) == {"p": 2019, "q": 0}
+    years = dict(zip(inc.projects, inc.project_year.tolist(), strict=True))
+    assert years["p"] == 2019 and np.isnan(years["q"])

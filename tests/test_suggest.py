@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from network.suggest import DEFAULT_WEIGHTS, PARTS, build_index, suggest
+from network.suggest import DEFAULT_WEIGHTS, PARTS, build_index, index_frame, suggest
 
 
 @pytest.fixture(scope="module")
@@ -176,10 +176,8 @@ def test_index_without_org_frame() -> None:
 
 def test_reasons_name_themes_never_programmes(workspace):
     orgs = workspace.organisations().set_index("id")
-    parts = workspace.participations().rename(
-        columns={"organisation_id": "org", "project_id": "project"}
-    )
-    index = build_index(parts.join(orgs[["country", "type"]], on="org"), orgs.reset_index())
+    parts = index_frame(workspace.participations(), orgs)
+    index = build_index(parts, orgs.reset_index())
     programmes = {p.lower() for p in parts["programme"].dropna().unique()}
     busiest = parts["org"].value_counts().index[:15]
     reasons = [why for org in busiest for why in suggest(index, org, top=10)["why"]]

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from network.model import ORG_TYPES, THEMES
-from network.suggest import DEFAULT_WEIGHTS, SuggestIndex, build_index, suggest
+from network.suggest import DEFAULT_WEIGHTS, SuggestIndex, build_index, index_frame, suggest
 from views import _state
 from views._downloads import download_buttons
 
@@ -23,9 +23,7 @@ PARTS = {
 def _index(path: str, version: int, key: str) -> SuggestIndex:
     parts = _state.participations_at(path, version, key)
     orgs = _state.tables_at(path, version)["organisations"].set_index("id")
-    frame = parts.rename(columns={"organisation_id": "org", "project_id": "project"})
-    frame = frame.join(orgs[["country", "type"]], on="org")
-    return build_index(frame, orgs)
+    return build_index(index_frame(parts, orgs), orgs)
 
 
 def suggestion_index() -> SuggestIndex:
