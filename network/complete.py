@@ -64,6 +64,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from network.consortium import check, programmes
+from network.errors import NotFoundError
 from network.geocoder import distance_km, lookup_city
 from network.model import CORDIS_COUNTRIES, country_name
 from network.suggest import (
@@ -223,7 +224,7 @@ def _programme_key(name: str) -> str:
     if len(found) == 1:
         return found[0]
     msg = f"unknown programme {name!r}; known: {keys}"
-    raise KeyError(msg)
+    raise NotFoundError(msg)
 
 
 def parse_call(
@@ -647,7 +648,7 @@ def suggest_for_call(
     unknown = [s for s in seeds if str(s) not in index.org_index]
     if unknown and profile is None and len(unknown) == len(seeds):
         msg = f"no seed is in the network: {unknown!r}"
-        raise KeyError(msg)
+        raise NotFoundError(msg)
     if not isinstance(call, Call):
         call = parse_call(call)
     w = _check_weights(weights)

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from network.errors import DataError, NotFoundError
 from network.model import CORDIS_COUNTRIES
 from network.suggest import SuggestIndex, suggest
 
@@ -165,7 +166,7 @@ def _rule_sets(doc: Mapping[str, Any], rule: Mapping[str, Any]) -> set[str] | No
         return None
     if name not in doc["country_sets"]:
         msg = f"rule {rule.get('id')!r} names an unknown country set {name!r}"
-        raise KeyError(msg)
+        raise DataError(msg)
     return set(doc["country_sets"][name]["countries"])
 
 
@@ -209,7 +210,7 @@ def check(
     doc = load_rules(rules_path)
     if programme not in doc["programmes"]:
         msg = f"unknown programme {programme!r}; known: {sorted(doc['programmes'])}"
-        raise KeyError(msg)
+        raise NotFoundError(msg)
     if not isinstance(consortium, Consortium):
         consortium = Consortium(list(consortium), lead=lead)
     members = consortium.members

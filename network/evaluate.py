@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from network.errors import DataError
 from network.linkpred import link_scores
 from network.suggest import DEFAULT_WEIGHTS, PARTS, SuggestIndex, build_index, part_scores
 
@@ -86,7 +87,7 @@ def _normalise(
     for col in (org_col, project_col, date_col):
         if col not in participations.columns:
             msg = f"participations have no column {col!r}; columns: {list(participations.columns)}"
-            raise KeyError(msg)
+            raise DataError(msg, column=col)
     keep = [c for c in ("role", "country", "type", "themes", "title") if c in participations]
     df = pd.DataFrame(
         {

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .errors import DataError
 from .graph import project_years
 
 __all__ = [
@@ -134,7 +135,7 @@ def build_incidence(
     for col in (org_col, project_col):
         if col not in participations.columns:
             msg = f"participations have no column {col!r}"
-            raise KeyError(msg)
+            raise DataError(msg, column=col)
     df = participations[[org_col, project_col]].astype(str)
     org_ids = np.unique(df[org_col].to_numpy()) if orgs is None else np.asarray(orgs, dtype=str)
     org_index = {o: i for i, o in enumerate(org_ids.tolist())}

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from network.errors import DataError, NotFoundError
 from network.geocoder import distance_km, lookup_city
 from network.linkpred import build_incidence, collaboration_matrix, decay_weights
 from network.model import CORDIS_COUNTRIES, country_name
@@ -315,7 +316,7 @@ def build_index(
     for col in (org_col, project_col):
         if col not in p.columns:
             msg = f"participations have no column {col!r}"
-            raise KeyError(msg)
+            raise DataError(msg, column=col)
     p[org_col] = p[org_col].astype(str)
     p[project_col] = p[project_col].astype(str)
     if date_col in p.columns:
@@ -727,6 +728,9 @@ def suggest(
     if top < 1:
         msg = f"top must be at least 1, got {top!r}"
         raise ValueError(msg)
+    if org is not None and str(org) not in index.org_index:  # before any work is done
+        msg = f"unknown organisation {org!r}"
+        raise NotFoundError(msg)
     w = _check_weights(weights)
     n = index.n
     activity, recent, since = index.activity, index.recent, index.since_year
@@ -738,10 +742,7 @@ def suggest(
         inside = (index.project_year >= since) & (index.project_year <= reference_year)
         recent = index.B @ inside.astype(float)
     if org is not None:
-        u = index.org_index.get(str(org))
-        if u is None:
-            msg = f"unknown organisation {org!r}"
-            raise KeyError(msg)
+        u = index.org_index[str(org)]
         lat, lon, country = index.lat[u], index.lon[u], index.country[u]
         network = _network_part(_network_raw(index, np.array([u]))[0])
         vec = index.terms[u]

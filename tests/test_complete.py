@@ -21,6 +21,7 @@ from network.complete import (
     parse_call,
     suggest_for_call,
 )
+from network.errors import NotFoundError
 from network.suggest import build_index
 
 
@@ -117,9 +118,9 @@ def test_weights_and_errors() -> None:
     idx = build_index(_graph())
     with pytest.raises(ValueError, match="unknown features"):
         suggest_for_call(idx, ["a"], weights={"magic": 1.0})
-    with pytest.raises(KeyError, match="no seed is in the network"):
+    with pytest.raises(NotFoundError, match="no seed is in the network"):
         suggest_for_call(idx, ["ghost"])
-    with pytest.raises(KeyError, match="unknown programme"):
+    with pytest.raises(NotFoundError, match="unknown programme"):
         parse_call("erasmus_plus:1")
     only_topic = suggest_for_call(idx, ["a"], "horizon_2020:SC5", weights={"topic": 1.0}, top=3)
     # b and d took part in the only SC5 project: tied, then by id

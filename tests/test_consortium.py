@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from network.consortium import Consortium, check, fill_gaps, load_rules, programmes
+from network.errors import NotFoundError
 from network.suggest import build_index
 
 ORGS = pd.DataFrame(
@@ -58,7 +59,7 @@ def test_horizon_europe_member_state_rule() -> None:
 
 
 def test_errors_and_unknown_members() -> None:
-    with pytest.raises(KeyError, match="unknown programme"):
+    with pytest.raises(NotFoundError, match="unknown programme"):
         check(["dk"], ORGS, "erasmus")
     with pytest.raises(ValueError, match="not a member"):
         Consortium(["dk"], lead="de")

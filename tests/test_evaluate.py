@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from network.errors import DataError
 from network.evaluate import ALL_METHODS, evaluate, evaluate_file, format_table
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -176,7 +177,7 @@ def test_evaluate_file_columns_and_errors(tmp_path: Path) -> None:
         evaluate_file(tmp_path / "missing.csv")
     with pytest.raises(ValueError, match="unknown methods"):
         evaluate(_toy(), methods=["magic"])
-    with pytest.raises(KeyError, match="no column"):
+    with pytest.raises(DataError, match="no column"):
         evaluate(_toy(), org_col="org")
 
 

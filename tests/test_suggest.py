@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from network.errors import NotFoundError
 from network.suggest import DEFAULT_WEIGHTS, PARTS, build_index, index_frame, suggest
 
 
@@ -146,7 +147,7 @@ def test_weights_and_reference_year(index) -> None:
 
 
 def test_errors(index) -> None:
-    with pytest.raises(KeyError, match="unknown organisation"):
+    with pytest.raises(NotFoundError, match="unknown organisation"):
         suggest(index, "nobody")
     with pytest.raises(ValueError, match="exactly one"):
         suggest(index, "u", profile={"name": "p"})
