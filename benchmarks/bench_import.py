@@ -212,7 +212,8 @@ def _hostile() -> dict:
             seconds, peak, outcome = run.stdout.strip().splitlines()[-1].split("\t", 2)
             out[label] = {"s": float(seconds), "mb": float(peak), "outcome": outcome}
     if out["hostile"]["outcome"] == "imported":
-        raise RuntimeError("the hostile XLSX was imported, not refused")
+        msg = "the hostile XLSX was imported, not refused"
+        raise RuntimeError(msg)
     return out
 
 

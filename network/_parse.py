@@ -379,7 +379,8 @@ def check_size(path: str | Path, *, limit: int | None = None) -> int:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise DataError("the file does not exist", file=str(path.name)) from None
+        msg = "the file does not exist"
+        raise DataError(msg, file=str(path.name)) from None
     if size > limit:
         msg = (
             f"is {size:,} bytes ({size / 1e6:.1f} MB), larger than the import limit of "
@@ -446,7 +447,8 @@ def decode_text(data: bytes, *, file: str) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+    msg = "latin-1 decodes every byte"
+    raise AssertionError(msg)  # pragma: no cover
 
 
 def _binary_message(kind: str) -> str:
@@ -501,7 +503,8 @@ def read_delimited(
     text, _ = decode_text(data, file=file)
     del data
     if not text.strip():
-        raise DataError("the file is empty", file=file)
+        msg = "the file is empty"
+        raise DataError(msg, file=file)
     if sep is None:
         sep = sniff_delimiter(text[:65536])
     try:
@@ -643,8 +646,10 @@ def read_sheet(
             break
     if header is None:
         if is_header is None:
-            raise DataError("the sheet is empty", file=file)
-        raise DataError("no header row found in the first rows", file=file, row=0)
+            msg = "the sheet is empty"
+            raise DataError(msg, file=file)
+        msg = "no header row found in the first rows"
+        raise DataError(msg, file=file, row=0)
     header = [c or f"column {i + 1}" for i, c in enumerate(header)]
     width = len(header)
     limit = settings.max_import_rows

@@ -857,7 +857,8 @@ def resolve_org(ws, text: str) -> str:
     """
     query = str(text or "").strip()
     if not query:
-        raise NotFoundError("no organisation given")
+        msg = "no organisation given"
+        raise NotFoundError(msg)
     rows = ws.conn.execute("SELECT id, name FROM organisations ORDER BY name, id").fetchall()
     pairs = [(str(r[0]), str(r[1] or "")) for r in rows]
     folded = query.casefold()
@@ -906,7 +907,8 @@ def select(
     ego always stays.
     """
     if org is not None and shortlist is not None:
-        raise ValueError("export either an ego network (org) or a shortlist, not both")
+        msg = "export either an ego network (org) or a shortlist, not both"
+        raise ValueError(msg)
     wanted = _countries(countries)
     orgs = ws.organisations()
     country_of = dict(zip(orgs["id"], orgs["country"], strict=True))

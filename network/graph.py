@@ -279,7 +279,8 @@ def filter_participations(
         keep &= participations["themes"].map(lambda t: bool(wanted & set(split_list(t))))
     if countries is not None or types is not None:
         if organisations is None:
-            raise ValueError("filtering by country or type needs the organisations table")
+            msg = "filtering by country or type needs the organisations table"
+            raise ValueError(msg)
         orgs = organisations
         if countries is not None:
             orgs = orgs[orgs["country"].isin(list(countries))]

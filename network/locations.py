@@ -32,12 +32,14 @@ class WorkspaceCache:
         self.ws = ws
 
     def get(self, key: str) -> Location | None:
+        """The cached location of ``key``, or None."""
         row = self.ws.cache_get(key)
         if row is None:
             return None
         return Location(row["lat"], row["lon"], row["precision"], row["source"], name=row["name"])
 
     def put(self, key: str, location: Location) -> None:
+        """Keep ``location`` for ``key`` in the workspace's cache."""
         self.ws.cache_put(
             key, location.lat, location.lon, location.precision, location.source, location.name
         )

@@ -68,7 +68,8 @@ def _convert(value: str, spec: dict, *, file: str, row: int) -> object:
     constraints = spec.get("constraints", {})
     if value == "":
         if constraints.get("required"):
-            raise DataError("a value is required", file=file, row=row, column=name, value=value)
+            msg = "a value is required"
+            raise DataError(msg, file=file, row=row, column=name, value=value)
         return None
     try:
         if kind == "integer":
@@ -110,14 +111,16 @@ def _read_resource(root: Path, resource: dict) -> pd.DataFrame:
     try:
         handle = path.open(encoding="utf-8", newline="")
     except FileNotFoundError:
-        raise DataError("the file is missing", file=file) from None
+        msg = "the file is missing"
+        raise DataError(msg, file=file) from None
     rows: list[dict] = []
     with handle:
         try:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None:
-                raise DataError("the file is empty", file=file)
+                msg = "the file is empty"
+                raise DataError(msg, file=file)
             missing = [name for name in names if name not in header]
             if missing:
                 msg = f"missing column(s) {missing}"

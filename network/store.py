@@ -474,8 +474,10 @@ class Workspace:
         return row is not None
 
     def load_metrics(self, version: int, filters: str) -> tuple[pd.DataFrame, dict] | None:
-        """The metrics stored for network ``version`` and ``filters`` and how they were
-        computed, or ``None`` when none are stored."""
+        """The metrics stored for network ``version`` and ``filters``, or ``None``.
+
+        Returns the metrics frame and how they were computed.
+        """
         run = self._conn.execute(
             "SELECT organisations, betweenness, pivots, communities, seconds"
             " FROM network_metrics_runs WHERE network_version = ? AND filters = ?",
@@ -633,7 +635,8 @@ class Workspace:
     def add_contact(self, organisation_id: str, name: str, **fields: str) -> int:
         """Add a person the user works with at an organisation; return its id."""
         if not name.strip():
-            raise ValueError("a contact needs a name")
+            msg = "a contact needs a name"
+            raise ValueError(msg)
         allowed = {"role", "email", "phone", "note"}
         unknown = set(fields) - allowed
         if unknown:
@@ -689,7 +692,8 @@ class Workspace:
     def add_note(self, organisation_id: str, text: str) -> int:
         """Add a note about an organisation; return its id."""
         if not text.strip():
-            raise ValueError("a note cannot be empty")
+            msg = "a note cannot be empty"
+            raise ValueError(msg)
         with self.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO notes (organisation_id, text, created_at, updated_at)"

@@ -70,14 +70,16 @@ class AppServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.log.read_text()[-2000:]}")
+                msg = f"streamlit exited: {self.log.read_text()[-2000:]}"
+                raise RuntimeError(msg)
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
                     if resp.status == 200:
                         return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"streamlit did not start in {timeout} s")
+        msg = f"streamlit did not start in {timeout} s"
+        raise RuntimeError(msg)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -624,7 +624,8 @@ def _run(
         msg = f"unknown on_error {on_error!r}; expected one of {list(ON_ERROR)}"
         raise ValueError(msg)
     if not items:
-        raise DataError("no file to import")
+        msg_0 = "no file to import"
+        raise DataError(msg_0)
     source = SOURCES[fmt]
     files = source.files(items)
     for path in files:
@@ -757,11 +758,13 @@ def import_files(
     options = {"mapping": mapping, "dayfirst": dayfirst}
     if SOURCES[fmt].needs_mapping:
         if not mapping:
-            raise DataError("a table import needs a column mapping {our_field: their_column}")
+            msg_0 = "a table import needs a column mapping {our_field: their_column}"
+            raise DataError(msg_0)
         split_mapping(mapping)  # a bad mapping fails before anything is read
     if fmt in ("keep", "package"):
         if fmt == "keep" and len(items) != 1:
-            raise DataError(f"keep.eu import takes one XLSX export, got {len(items)} files")
+            msg_0 = f"keep.eu import takes one XLSX export, got {len(items)} files"
+            raise DataError(msg_0)
         items = items[:1]
     return _run(
         ws,

@@ -72,7 +72,8 @@ def files(items: list[Path]) -> list[Path]:
         if path.is_dir():
             out += sorted(p for p in path.iterdir() if p.name.lower() in _NAMES)
         elif not path.exists():
-            raise DataError("the file does not exist", file=str(path))
+            msg = "the file does not exist"
+            raise DataError(msg, file=str(path))
         else:
             out.append(path)
     return out
@@ -138,9 +139,11 @@ def _read_cordis_csv(label: str, data: bytes, wanted: dict[str, bool]) -> pd.Dat
     if kind == "utf-16":
         data = data.decode("utf-16").encode("utf-8")
     if kind == "empty":
-        raise DataError("the file is empty", file=label)
+        msg = "the file is empty"
+        raise DataError(msg, file=label)
     if kind not in ("text", "utf-16"):
-        raise DataError(f"is not a ';'-separated CSV file ({kind} data)", file=label)
+        msg = f"is not a ';'-separated CSV file ({kind} data)"
+        raise DataError(msg, file=label)
     first = data[:65536].split(b"\n", 1)[0].decode("utf-8", "replace")
     if ";" not in first:
         other = next((d for d in (",", "\t", "|") if d in first), None)
@@ -180,7 +183,8 @@ def _read_cordis_csv(label: str, data: bytes, wanted: dict[str, bool]) -> pd.Dat
         if column not in frame.columns:
             frame[column] = ""
     if frame.empty:
-        raise DataError("has a header but no data rows", file=label)
+        msg_0 = "has a header but no data rows"
+        raise DataError(msg_0, file=label)
     check_rows(len(frame), file=label)
     frame["file"] = label
     frame["row"] = np.arange(1, len(frame) + 1)

@@ -106,9 +106,11 @@ def sniff(items: list[Path]) -> bool:
 def files(items: list[Path]) -> list[Path]:
     """The one XLSX export."""
     if len(items) != 1:
-        raise DataError(f"keep.eu import takes one XLSX export, got {len(items)} files")
+        msg = f"keep.eu import takes one XLSX export, got {len(items)} files"
+        raise DataError(msg)
     if not items[0].exists():
-        raise DataError("the file does not exist", file=str(items[0]))
+        msg = "the file does not exist"
+        raise DataError(msg, file=str(items[0]))
     return list(items)
 
 
@@ -122,9 +124,8 @@ def _sheet_frame(sheet, label: str) -> pd.DataFrame:
     except DataError as exc:
         if "no header row" not in str(exc):
             raise
-        raise DataError(
-            "no header row with a 'Programme' column", file=label, row=0, column="Programme"
-        ) from None
+        msg = "no header row with a 'Programme' column"
+        raise DataError(msg, file=label, row=0, column="Programme") from None
     frame["file"] = label
     frame["row"] = np.arange(1, len(frame) + 1)
     return frame
@@ -148,7 +149,8 @@ def _keep_batch(
 ) -> _Batch:
     items = _as_paths(items)
     if len(items) != 1:
-        raise DataError(f"keep.eu import takes one XLSX export, got {len(items)} files")
+        msg = f"keep.eu import takes one XLSX export, got {len(items)} files"
+        raise DataError(msg)
     path = items[0]
     check_size(path)
     kind = sniff_kind(_head(path))
@@ -174,12 +176,12 @@ def _keep_batch(
         (part, aname, ("Programme", "Project acronym", "Organisation in English", "Country code")),
     ):
         if frame.empty:
-            raise DataError("the sheet has no data rows", file=f"{path.name}:{label}")
+            msg_0 = "the sheet has no data rows"
+            raise DataError(msg_0, file=f"{path.name}:{label}")
         for column in needed:
             if _find(frame.columns, column) is None:
-                raise DataError(
-                    f"missing column {column!r}", file=f"{path.name}:{label}", row=0, column=column
-                )
+                msg_0 = f"missing column {column!r}"
+                raise DataError(msg_0, file=f"{path.name}:{label}", row=0, column=column)
 
     def col(frame, *names):
         return _find(frame.columns, *names)

@@ -34,7 +34,8 @@ def sniff(items: list[Path]) -> bool:
 def files(items: list[Path]) -> list[Path]:
     """The package's CSV and JSON files."""
     if not items or not items[0].exists():
-        raise DataError("the file does not exist", file=str(items[0]) if items else None)
+        msg = "the file does not exist"
+        raise DataError(msg, file=str(items[0]) if items else None)
     root = items[0] if items[0].is_dir() else items[0].parent
     return sorted(p for p in root.iterdir() if p.suffix in (".csv", ".json"))
 

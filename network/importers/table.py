@@ -137,14 +137,14 @@ def read_mapping(path: str | Path) -> dict:
     try:
         mapping = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise DataError("the mapping file does not exist", file=path.name) from None
+        msg = "the mapping file does not exist"
+        raise DataError(msg, file=path.name) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         msg = f"the mapping is not valid JSON ({shorten(str(exc))})"
         raise DataError(msg, file=path.name) from None
     if not isinstance(mapping, dict):
-        raise DataError(
-            "the mapping must be a JSON object {our_field: their_column}", file=path.name
-        )
+        msg_0 = "the mapping must be a JSON object {our_field: their_column}"
+        raise DataError(msg_0, file=path.name)
     return mapping
 
 
@@ -166,7 +166,8 @@ def split_mapping(mapping: dict) -> tuple[dict[str, str], dict[str, str], dict, 
         columns, defaults, options = mapping, {}, {}
     columns = {k: v for k, v in columns.items() if v not in (None, "")}
     if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
-        raise DataError('"values" must map fields to {their_value: our_value} objects')
+        msg = '"values" must map fields to {their_value: our_value} objects'
+        raise DataError(msg)
     unknown = sorted((set(columns) | set(defaults) | set(values)) - set(TABLE_FIELDS), key=str)
     if unknown:
         msg = f"unknown field(s) {unknown} in the mapping; known: {sorted(TABLE_FIELDS)}"
@@ -278,7 +279,8 @@ def _read_any_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     head = _head(path)
     kind = _sniff_kind(head)
     if kind == "empty":
-        raise DataError("the file is empty", file=path.name)
+        msg = "the file is empty"
+        raise DataError(msg, file=path.name)
     if kind == "zip":
         frame = _read_xlsx_table(path, sheet)
     elif path.suffix.lower() in (".json", ".jsonl", ".ndjson") or (
@@ -288,7 +290,8 @@ def _read_any_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     else:
         frame = read_delimited(path, file=path.name)
     if frame.empty:
-        raise DataError("has a header but no data rows", file=path.name)
+        msg = "has a header but no data rows"
+        raise DataError(msg, file=path.name)
     frame = frame.reset_index(drop=True)
     frame["file"] = path.name
     frame["row"] = np.arange(1, len(frame) + 1)
@@ -306,7 +309,8 @@ def _read_xlsx_table(path: Path, sheet: str | None) -> pd.DataFrame:
         raise DataError(msg, file=path.name) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
-            raise DataError(f"no sheet {sheet!r} (sheets: {book.sheetnames})", file=path.name)
+            msg_0 = f"no sheet {sheet!r} (sheets: {book.sheetnames})"
+            raise DataError(msg_0, file=path.name)
         ws = book[sheet] if sheet else book.worksheets[0]
         return read_sheet(ws, file=path.name)
     finally:
@@ -327,7 +331,8 @@ def _read_json_table(path: Path) -> pd.DataFrame:
         try:
             parsed = json.loads(data.decode("utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise DataError(f"is not valid JSON ({shorten(str(exc))})", file=path.name) from None
+            msg_0 = f"is not valid JSON ({shorten(str(exc))})"
+            raise DataError(msg_0, file=path.name) from None
         if isinstance(parsed, dict):
             lists = [v for v in parsed.values() if isinstance(v, list)]
             parsed = parsed.get("records", parsed.get("data", lists[0] if lists else [parsed]))
@@ -346,7 +351,8 @@ def _read_json_table(path: Path) -> pd.DataFrame:
                 check_rows(len(records), file=path.name)
     del data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise DataError("JSON must be a list of records (objects)", file=path.name)
+        msg_0 = "JSON must be a list of records (objects)"
+        raise DataError(msg_0, file=path.name)
     check_rows(len(records), file=path.name)
     frame = pd.DataFrame.from_records(records)
     for column in frame.columns:
@@ -638,9 +644,11 @@ def files(items: list[Path]) -> list[Path]:
     """The table files themselves."""
     for path in items:
         if not path.exists():
-            raise DataError("the file does not exist", file=str(path))
+            msg = "the file does not exist"
+            raise DataError(msg, file=str(path))
         if path.is_dir():
-            raise DataError("is a folder, not a table file", file=path.name)
+            msg = "is a folder, not a table file"
+            raise DataError(msg, file=path.name)
     return list(items)
 
 
