@@ -45,6 +45,8 @@ if _state.open_or_explain():
     _state.sidebar_filters()
     page.run()
     _state.sync_query_params(page.url_path)
-    # draw the graph, the Network view and the map ahead, for the next pages
+    # locate a new workspace's organisations, draw the graph, the Network view and the map
+    # ahead, for the next pages
+    _state.warm_up("locate", _state.locate_pending)
     _state.warm_up("network", lambda *key: _view("network", "warm_whole_view")(*key))
     _state.warm_up("map", lambda *key: _view("map", "warm_default_map")(*key))

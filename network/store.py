@@ -206,6 +206,9 @@ class Workspace:
     create : bool
         Create the file if it does not exist; otherwise raise
         :class:`~network.errors.WorkspaceError`.
+    locate : bool
+        Locate the organisations right after seeding a new workspace; the app
+        passes False to draw its first page first and locate them afterwards.
     """
 
     def __init__(
@@ -214,6 +217,7 @@ class Workspace:
         *,
         seed: bool = True,
         create: bool = True,
+        locate: bool = True,
     ) -> None:
         self.path = settings.resolve_workspace(path)
         if not self.path.exists() and not create:
@@ -234,7 +238,7 @@ class Workspace:
         self._lock = threading.RLock()
         self.migrate()
         if seed and self.is_empty():
-            self.seed()
+            self.seed(locate=locate)
 
     # -- lifecycle -----------------------------------------------------------------
     def __enter__(self) -> Workspace:
@@ -335,11 +339,12 @@ class Workspace:
             )
         empty = {name: pd.DataFrame(columns=list(_TABLE_COLUMNS[name])) for name in _PACKAGE_TABLES}
         tables = {**empty, **tables}
+        fresh = self.is_empty()
         with self.transaction() as conn:
             counts = {}
             for name in _PACKAGE_TABLES:
                 counts[name] = self._upsert(conn, name, tables[name], origin="bundled")
-            for name in reversed(_PACKAGE_TABLES):
+            for name in reversed(_PACKAGE_TABLES if not fresh else ()):  # nothing stale yet
                 self._drop_stale(conn, name, tables[name])
             conn.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('seeded_at', ?), ('package_version', ?),"

@@ -34,8 +34,31 @@ def workspace_path() -> str:
 
 @st.cache_resource(show_spinner=False)
 def workspace_at(path: str) -> Workspace:
-    """The workspace at ``path``, shared by every session (cached)."""
-    return Workspace(path)
+    """The workspace at ``path``, shared by every session (cached).
+
+    A new workspace is seeded without locating its organisations, so the first
+    page appears first; :func:`locate_pending` locates them afterwards.
+    """
+    return Workspace(path, locate=False)
+
+
+_LOCATED: set[str] = set()
+_LOCATE_LOCK = threading.Lock()
+
+
+def locate_pending(path: str, *_: object) -> None:
+    """Locate the organisations that have no location yet, once per workspace and process.
+
+    Runs after the first page of a first launch (a warm-up) and before the Map
+    page draws; a second caller waits for the first instead of locating twice.
+    """
+    with _LOCATE_LOCK:
+        if path in _LOCATED:
+            return
+        from network.locations import locate_workspace
+
+        locate_workspace(workspace_at(path))
+        _LOCATED.add(path)
 
 
 def workspace() -> Workspace:

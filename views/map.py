@@ -19,6 +19,7 @@ COLOUR_BY = {"type": "Type", "country": "Country", "community": "Community"}
 
 def map_page() -> None:
     st.title("Map")
+    _state.locate_pending(_state.workspace_path())
     orgs = mapped_organisations()
     if orgs.empty:
         st.warning("No organisation matches the filters. Widen them in the sidebar.")
