@@ -1,4 +1,4 @@
-"""CSV export: exact text on a tiny workspace, neutralised formulas, attribution, CLI, page."""
+"""CSV export: exact text on the shared tiny workspace, formulas, attribution, CLI, page."""
 
 from __future__ import annotations
 
@@ -23,81 +23,24 @@ from network.store import Workspace
 BOM = "\ufeff"
 
 
-def _tiny(path) -> Workspace:
-    """Three organisations (two bundled, one from CORDIS), four projects, two contacts."""
-    ws = Workspace(path, seed=False)
-    ws.write_tables(
-        {
-            "organisations": pd.DataFrame([
-                {"id": "aau", "name": "Aalborg Universitet, Department of Energy",
-                 "type": "university", "country": "DK", "city": "Aalborg",
-                 "source_url": "https://cordis.europa.eu/project/id/1"},
-            ]),
-            "projects": pd.DataFrame([
-                {"id": "h2020-99", "acronym": "", "title": "A CORDIS project",
-                 "programme": "Horizon 2020", "start_date": "2021-03-01"},
-            ]),
-        },
-        origin="import:cordis-h2020",
-    )  # fmt: skip
-    ws.write_tables(
-        {
-            "organisations": pd.DataFrame([
-                {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL",
-                 "city": "Groningen", "address": "Stationsplein 1", "postcode": "9726 AE",
-                 "website": "https://energyvalley.nl", "lat": 53.21, "lon": 6.57,
-                 "source_url": "https://example.org/ev"},
-                {"id": "mcn", "name": "Maritimes Cluster Norddeutschland", "type": "cluster",
-                 "country": "DE", "city": "Hamburg", "source_url": "https://example.org/mcn"},
-            ]),
-            "projects": pd.DataFrame([
-                {"id": "p1", "acronym": "NorthH2", "title": "H2", "programme": "FP7",
-                 "start_date": "2019-01-01"},
-                {"id": "p2", "acronym": "BLUE", "title": "Blue", "programme": "FP7",
-                 "start_date": "2016-01-01"},
-                {"id": "p3", "acronym": "SOLO", "title": "Solo", "programme": "FP7",
-                 "start_date": "2020-01-01"},
-            ]),
-            "participations": pd.DataFrame({
-                "organisation_id": ["ev", "mcn", "aau", "ev", "mcn", "ev", "aau", "mcn"],
-                "project_id": ["p1", "p1", "p1", "p2", "p2", "p3", "h2020-99", "h2020-99"],
-                "role": ["lead"] + ["partner"] * 7,
-            }),
-            "contact_points": pd.DataFrame([
-                {"organisation_id": "ev", "kind": "email", "value": "info@energyvalley.nl"},
-                {"organisation_id": "ev", "kind": "phone", "value": "+31 50 000 0000"},
-                {"organisation_id": "mcn", "kind": "postal_address",
-                 "value": "Wexstrasse 7, 20355 Hamburg"},
-            ]),
-        },
-        origin="bundled",
-    )  # fmt: skip
-    ws.add_contact(
-        "ev", "Anna de Vries", role="Project manager", email="anna@energyvalley.nl",
-        phone="050 123 4567",
-    )  # fmt: skip
-    ws.add_contact("aau", "Søren Østergaard", email="so@aau.dk")
-    return ws
-
-
 @pytest.fixture
-def ws(tmp_path):
-    with _tiny(tmp_path / "tiny.sqlite") as workspace:
-        yield workspace
+def ws(tiny_workspace):
+    """The shared tiny workspace (tests/conftest.py: build_tiny_workspace)."""
+    return tiny_workspace
 
 
 EXPECTED = (
     BOM + "organisation_id,organisation,type,country,city,address,postcode,website,email,phone,"
     "web_form,postal_address,my_contacts,projects_in_common,source_url,source\r\n"
     "ev,Energy Valley,cluster,NL,Groningen,Stationsplein 1,9726 AE,https://energyvalley.nl,"
-    "info@energyvalley.nl,'+31 50 000 0000,,,"
-    "Anna de Vries (Project manager) <anna@energyvalley.nl> 050 123 4567,BLUE; NorthH2,"
+    "info@energyvalley.nl,'+31 50 000 0000,https://energyvalley.nl/contact,,"
+    "Anna van der Berg (Project manager) <anna@ev.nl> +31 6 1234 5678,BLUE; NorthH2,"
     "https://example.org/ev,Interreg North Sea programme and public project pages (see "
     "source_url)\r\n"
-    'mcn,Maritimes Cluster Norddeutschland,cluster,DE,Hamburg,,,,,,,"Wexstrasse 7, 20355 Hamburg"'
-    ",,BLUE; h2020-99; NorthH2,https://example.org/mcn,Interreg North Sea programme and public "
-    "project pages (see source_url)\r\n"
-    'aau,"Aalborg Universitet, Department of Energy",university,DK,Aalborg,,,,,,,,'
+    'mcn,Maritimes Cluster Norddeutschland,cluster,DE,,,,,,,,"Wexstrasse 7, 20355 Hamburg",'
+    "Jan Meyer 040 123,BLUE; h2020-99; NorthH2,https://example.org/mcn,Interreg North Sea "
+    "programme and public project pages (see source_url)\r\n"
+    'aau,"Aalborg Universitet; Energy, Department",university,DK,Aalborg,,,,,,,,'
     "Søren Østergaard <so@aau.dk>,h2020-99; NorthH2,https://cordis.europa.eu/project/id/1,"
     '"CORDIS, European Commission"\r\n'
 )
@@ -127,7 +70,7 @@ def test_csv_reads_back_with_pandas_and_dictreader_as_exactly_its_organisations(
     records = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert [r["organisation_id"] for r in records] == ["ev", "mcn", "aau"]
     assert records[2]["source"] == "CORDIS, European Commission"
-    assert records[2]["organisation"] == "Aalborg Universitet, Department of Energy"
+    assert records[2]["organisation"] == "Aalborg Universitet; Energy, Department"
 
 
 def test_projects_in_common_with_a_reference_organisation(ws):
@@ -212,7 +155,7 @@ def test_resolve_org_by_id_name_or_part(ws):
     assert resolve_org(ws, "Energy Valley") == "ev"
     assert resolve_org(ws, "energy valley") == "ev"
     assert resolve_org(ws, "NORDDEUTSCH") == "mcn"
-    assert resolve_org(ws, "aalborg universitet department") == "aau"  # no comma needed
+    assert resolve_org(ws, "aalborg universitet energy") == "aau"  # no ";" needed
 
 
 def test_resolve_org_ambiguous_and_unknown(ws):
@@ -220,12 +163,12 @@ def test_resolve_org_ambiguous_and_unknown(ws):
     with pytest.raises(AmbiguousError, match="'energy' matches 2 organisations") as info:
         resolve_org(ws, "energy")
     assert info.value.matches == [
-        ("aau", "Aalborg Universitet, Department of Energy"),
+        ("aau", "Aalborg Universitet; Energy, Department"),
         ("ev", "Energy Valley"),
     ]
     with pytest.raises(AmbiguousError) as info:
         resolve_org(ws, "e")
-    assert {m[0] for m in info.value.matches} == {"ev", "mcn", "aau"}
+    assert {m[0] for m in info.value.matches} == {"ev", "mcn", "aau", "lone"}
     with pytest.raises(NotFoundError, match="no organisation matches 'Statoil'"):
         resolve_org(ws, "Statoil")
 
@@ -238,7 +181,7 @@ def test_cli_exports_a_shortlist_to_a_file(ws, tmp_path):
     text = out.read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert [r[0] for r in rows[1:]] == ["ev", "mcn"]  # lead first
-    assert result["organisations"] == 2 and result["contacts"] == 1
+    assert result["organisations"] == 2 and result["contacts"] == 2
     assert result["bytes"] == out.stat().st_size
     assert all(row[-1] in result["attribution"] for row in rows[1:])
     assert not out.with_name("bid.csv.part").exists()
@@ -273,13 +216,11 @@ def _export_page_script() -> None:
         export_page()
 
 
-def test_export_page_offers_each_choice(monkeypatch, tmp_path):
+def test_export_page_offers_each_choice(monkeypatch, tiny_workspace_path):
     testing = pytest.importorskip("streamlit.testing.v1")
     import streamlit as st
 
-    path = tmp_path / "page.sqlite"
-    _tiny(path).close()
-    monkeypatch.setenv("NSPE_WORKSPACE", str(path))
+    monkeypatch.setenv("NSPE_WORKSPACE", str(tiny_workspace_path))
     st.cache_data.clear()
     st.cache_resource.clear()
     try:
@@ -287,7 +228,8 @@ def test_export_page_offers_each_choice(monkeypatch, tmp_path):
         assert not at.exception
         buttons = at.get("download_button")
         assert [b.label for b in buttons] == ["Download CSV (Excel, any spreadsheet)"]
-        assert [m.value for m in at.metric][:2] == ["3", "2"]
+        # organisations, my contacts, with a public contact point (ev, mcn)
+        assert [m.value for m in at.metric] == ["4", "3", "2"]
         at.radio(key="exp_what").set_value("A shortlist").run()
         assert any("no shortlist yet" in i.value for i in at.info)
         at.session_state["org"] = "ev"

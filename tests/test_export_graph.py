@@ -6,12 +6,10 @@ import io
 import xml.etree.ElementTree as ET
 
 import networkx as nx
-import pandas as pd
 import pytest
 
 from network.export import export_cli, export_graph, gather, to_gexf, to_graphml
 from network.graph import build_graph, ego_network
-from network.store import Workspace
 
 ATTRIBUTION = (
     "Source: CORDIS, European Commission; Interreg North Sea programme and public project "
@@ -19,51 +17,10 @@ ATTRIBUTION = (
 )
 
 
-def _tiny(path) -> Workspace:
-    """ev, mcn (bundled) and aau (CORDIS); lone (no project); projects 2016-2021."""
-    ws = Workspace(path, seed=False)
-    ws.write_tables(
-        {
-            "organisations": pd.DataFrame([
-                {"id": "aau", "name": "Aalborg Universitet", "type": "university",
-                 "country": "DK", "city": "Aalborg"}]),
-            "projects": pd.DataFrame([{"id": "h2020-99", "acronym": "", "title": "CORDIS",
-                                       "programme": "Horizon 2020", "start_date": "2021-03-01"}]),
-        },
-        origin="import:cordis-h2020",
-    )  # fmt: skip
-    ws.write_tables(
-        {
-            "organisations": pd.DataFrame([
-                {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL",
-                 "city": "Groningen", "lat": 53.21, "lon": 6.57,
-                 "source_url": "https://example.org/ev"},
-                {"id": "mcn", "name": "Maritimes Cluster Norddeutschland", "type": "cluster",
-                 "country": "DE"},
-                {"id": "lone", "name": "Lone & <Co>", "type": "other", "country": "BE"},
-            ]),
-            "projects": pd.DataFrame([
-                {"id": "p1", "acronym": "NorthH2", "title": "H2", "programme": "FP7",
-                 "start_date": "2019-01-01"},
-                {"id": "p2", "acronym": "BLUE", "title": "Blue", "programme": "FP7",
-                 "start_date": "2016-01-01"},
-                {"id": "p3", "acronym": "SOLO", "title": "Solo", "programme": "FP7"},
-            ]),
-            "participations": pd.DataFrame({
-                "organisation_id": ["ev", "mcn", "aau", "ev", "mcn", "ev", "aau", "mcn"],
-                "project_id": ["p1", "p1", "p1", "p2", "p2", "p3", "h2020-99", "h2020-99"],
-                "role": ["partner"] * 8,
-            }),
-        },
-        origin="bundled",
-    )  # fmt: skip
-    return ws
-
-
 @pytest.fixture
-def ws(tmp_path):
-    with _tiny(tmp_path / "tiny.sqlite") as workspace:
-        yield workspace
+def ws(tiny_workspace):
+    """The shared tiny workspace (tests/conftest.py: build_tiny_workspace)."""
+    return tiny_workspace
 
 
 EDGES = {
@@ -177,13 +134,11 @@ def _buttons_script() -> None:
         _downloads.download_buttons(ws, list(ego), label="ego ev", key="ego", graph=ego)
 
 
-def test_download_buttons_offer_lists_and_graphs(monkeypatch, tmp_path):
+def test_download_buttons_offer_lists_and_graphs(monkeypatch, tiny_workspace_path):
     testing = pytest.importorskip("streamlit.testing.v1")
     import streamlit as st
 
-    path = tmp_path / "buttons.sqlite"
-    _tiny(path).close()
-    monkeypatch.setenv("NSPE_WORKSPACE", str(path))
+    monkeypatch.setenv("NSPE_WORKSPACE", str(tiny_workspace_path))
     st.cache_data.clear()
     st.cache_resource.clear()
     try:

@@ -14,43 +14,10 @@ from network.export import CONTACT_COLUMNS, CSV_COLUMNS, contact_table, gather, 
 from network.store import Workspace
 
 
-def _tiny(path) -> Workspace:
-    """Two bundled organisations and one from CORDIS; a joint project; two contacts."""
-    ws = Workspace(path, seed=False)
-    ws.write_tables(
-        {"organisations": pd.DataFrame([
-            {"id": "aau", "name": "Aalborg Universitet", "type": "university", "country": "DK",
-             "city": "Aalborg", "source_url": "https://cordis.europa.eu/project/id/1"}])},
-        origin="import:cordis-h2020",
-    )  # fmt: skip
-    ws.write_tables(
-        {
-            "organisations": pd.DataFrame([
-                {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL",
-                 "city": "Groningen", "address": "Stationsplein 1", "postcode": "9726 AE",
-                 "website": "https://energyvalley.nl", "source_url": "https://example.org/ev"},
-                {"id": "mcn", "name": "Maritimes Cluster Norddeutschland", "type": "cluster",
-                 "country": "DE", "city": "Hamburg", "source_url": "https://example.org/mcn"},
-            ]),
-            "projects": pd.DataFrame([{"id": "p1", "acronym": "NorthH2", "title": "H2",
-                                       "programme": "FP7", "start_date": "2019-01-01"}]),
-            "participations": pd.DataFrame({"organisation_id": ["ev", "mcn", "aau"],
-                                            "project_id": ["p1"] * 3, "role": ["partner"] * 3}),
-            "contact_points": pd.DataFrame([
-                {"organisation_id": "ev", "kind": "phone", "value": "+31 50 000 0000"}]),
-        },
-        origin="bundled",
-    )  # fmt: skip
-    ws.add_contact("ev", "Anna de Vries", role="Project manager", email="anna@energyvalley.nl",
-                   note="Met at the North Sea conference")  # fmt: skip
-    ws.add_contact("mcn", "Jan Meyer", phone="040 123")
-    return ws
-
-
 @pytest.fixture
-def data(tmp_path):
-    with _tiny(tmp_path / "tiny.sqlite") as ws:
-        yield gather(ws, ["ev", "mcn", "aau"], title="tiny test")
+def data(tiny_workspace):
+    """The shared tiny workspace's ev, mcn and aau (tests/conftest.py: build_tiny_workspace)."""
+    return gather(tiny_workspace, ["ev", "mcn", "aau"], title="tiny test")
 
 
 def _book(data):
@@ -72,7 +39,7 @@ def test_sheets_and_organisation_rows_field_by_field(data):
         for column, value in zip(CSV_COLUMNS, got, strict=True):
             assert value == want[column], column
     assert rows[1][CSV_COLUMNS.index("phone")] == "+31 50 000 0000"
-    assert rows[2][CSV_COLUMNS.index("projects_in_common")] == "NorthH2"
+    assert rows[2][CSV_COLUMNS.index("projects_in_common")] == "BLUE; h2020-99; NorthH2"
 
 
 def test_header_bold_frozen_filtered_and_columns_sized(data):
@@ -92,11 +59,13 @@ def test_my_contacts_sheet(data):
     sheet = _book(data)["My contacts"]
     assert _values(sheet) == [
         list(CONTACT_COLUMNS),
-        ["ev", "Energy Valley", "Anna de Vries", "Project manager", "anna@energyvalley.nl", "",
-         "Met at the North Sea conference"],
+        ["ev", "Energy Valley", "Anna van der Berg", "Project manager", "anna@ev.nl",
+         "+31 6 1234 5678", "Met in Bremen;\nlikes hydrogen, a lot"],
         ["mcn", "Maritimes Cluster Norddeutschland", "Jan Meyer", "", "", "040 123", ""],
+        ["aau", "Aalborg Universitet; Energy, Department", "Søren Østergaard", "", "so@aau.dk",
+         "", ""],
     ]  # fmt: skip
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:G3"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:G4"
 
 
 def test_about_sheet_carries_the_attribution(data):
@@ -107,7 +76,7 @@ def test_about_sheet_carries_the_attribution(data):
     )
     facts = {row[0]: row[1] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
     assert facts["Exported"] == "tiny test"
-    assert facts["Organisations"] == "3" and facts["My contacts"] == "2"
+    assert facts["Organisations"] == "3" and facts["My contacts"] == "3"
     assert "among" not in facts["projects_in_common"]
     assert facts["projects_in_common"].startswith("acronyms of projects shared")
 

@@ -13,7 +13,6 @@ import pytest
 from network import settings
 from network.errors import DataError, ImportLimitError
 from network.importers import import_files
-from network.store import Workspace
 
 MINI = Path(__file__).parent / "fixtures" / "cordis_mini"
 NETWORK = ("organisations", "projects", "participations", "contact_points")
@@ -21,25 +20,15 @@ USER = ("contacts", "notes", "shortlist_items", "location_corrections", "imports
 MAPPING = {"name": "name", "country": "country", "acronym": "acronym", "start_date": "start"}
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    path = tmp_path_factory.mktemp("seeded") / "seeded.sqlite"
-    with Workspace(path) as ws:
-        org = ws.organisations()["id"].iloc[0]
-        ws.add_contact(org, "A. Person", email="a@example.org")
-        ws.add_note(org, "call in May")
-        ws.add_to_shortlist(org, name="bid", lead=True)
-        ws.set_location(org, 53.2, 6.5)
-        ws.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
-
-
 @pytest.fixture
-def ws(seeded, tmp_path):
-    path = tmp_path / "w.sqlite"
-    shutil.copy(seeded, path)
-    with Workspace(path) as workspace:
-        yield workspace
+def ws(seeded_workspace):
+    """The shared seeded copy plus a contact, a note, a shortlist and a location correction."""
+    org = seeded_workspace.organisations()["id"].iloc[0]
+    seeded_workspace.add_contact(org, "A. Person", email="a@example.org")
+    seeded_workspace.add_note(org, "call in May")
+    seeded_workspace.add_to_shortlist(org, name="bid", lead=True)
+    seeded_workspace.set_location(org, 53.2, 6.5)
+    return seeded_workspace
 
 
 def _everything(ws) -> dict[str, pd.DataFrame]:
@@ -224,6 +213,7 @@ def test_the_same_file_twice_changes_nothing(ws, tmp_path):
 
 def test_bundled_rows_and_user_data_survive_an_import(ws, tmp_path):
     before = _everything(ws)
+    assert [len(before[table]) for table in USER[:-1]] == [1, 1, 1, 1]  # the fixture's rows
     text = "name,country,acronym,start\nAalborg Universitet,DK,NorthSEE,\n"
     path = _csv(tmp_path, text + "New Partner ApS,DK,NorthSEE,\n")
     mapping = {**MAPPING, "programme": "programme"}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
 
@@ -34,20 +32,10 @@ _TABLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    path = tmp_path_factory.mktemp("seeded") / "seeded.sqlite"
-    with Workspace(path) as ws:
-        ws.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
-
-
 @pytest.fixture
-def ws(seeded, tmp_path):
-    path = tmp_path / "w.sqlite"
-    shutil.copy(seeded, path)
-    with Workspace(path) as workspace:
-        yield workspace
+def ws(seeded_workspace):
+    """The shared seeded copy (tests/conftest.py)."""
+    return seeded_workspace
 
 
 def _table_import(ws, tmp_path, rows: list[dict], *, name="partners", **options):
@@ -229,12 +217,13 @@ def test_different_pics_are_never_the_same_organisation(ws, tmp_path):
     assert report.added["organisations"] == 4 and report.merged["organisations"] == 1
 
 
-def test_data_page_lists_pending_merges_and_confirms_one(monkeypatch, tmp_path, seeded):
+def test_data_page_lists_pending_merges_and_confirms_one(
+    monkeypatch, tmp_path, seeded_workspace_path
+):
     streamlit_testing = pytest.importorskip("streamlit.testing.v1")
     import streamlit as st
 
-    path = tmp_path / "w.sqlite"
-    shutil.copy(seeded, path)
+    path = seeded_workspace_path
     with Workspace(path) as ws:
         _table_import(ws, tmp_path, [{"name": "Ghent University", "country": "BE", "city": "Gent"}])
         merge_id = int(pending_merges(ws)["id"].iloc[0])
