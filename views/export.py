@@ -161,7 +161,7 @@ def _list_preview(data, fmt: str) -> None:
     elif fmt == "xlsx":
         st.caption("Sheets: Organisations (below), My contacts, About (sources and columns).")
     else:
-        st.caption("One row per organisation; the last line of the file names the sources.")
+        st.caption("One row per organisation; the `source` column names where its data came from.")
     shown = table.head(_PREVIEW_ROWS)
     st.dataframe(
         shown,
