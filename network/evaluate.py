@@ -47,6 +47,7 @@ __all__ = [
     "evaluate_file",
     "format_table",
     "metric_names",
+    "read_participations",
 ]
 
 ALL_METHODS = (
@@ -489,6 +490,37 @@ def _sibling_programme_parts(path: Path) -> Path | None:
     return other if other.exists() else None
 
 
+def read_participations(
+    path: str | Path,
+    *,
+    org_col: str,
+    project_col: str,
+    date_col: str,
+    programme_parts: str | Path | pd.DataFrame | None = None,
+    extra: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Read a participations CSV (gzip allowed) and its programme parts, for the backtests.
+
+    Only the columns the backtests use are read (``extra`` adds more).
+    ``programme_parts`` None means the sibling file whose name has
+    ``programme_parts`` instead of ``participations``, if there is one.
+    """
+    path = Path(path)
+    if not path.exists():
+        msg = f"no participations file at {str(path)!r}"
+        raise FileNotFoundError(msg)
+    header = pd.read_csv(path, nrows=0).columns
+    wanted = {org_col, project_col, date_col, "country", "type", "role", "programme_part"}
+    wanted |= {"programme", *extra}
+    usecols = [c for c in header if c in wanted]
+    df = pd.read_csv(path, usecols=usecols, dtype={org_col: str, project_col: str})
+    if programme_parts is None:
+        programme_parts = _sibling_programme_parts(path)
+    if programme_parts is not None and not isinstance(programme_parts, pd.DataFrame):
+        programme_parts = pd.read_csv(programme_parts, dtype={project_col: str})
+    return df, programme_parts
+
+
 def evaluate_file(
     path: str | Path,
     *,
@@ -534,20 +566,14 @@ def evaluate_file(
     ...               json=True)["n_orgs"]
     {'2017': 1}
     """
-    path = Path(path)
-    if not path.exists():
-        msg = f"no participations file at {str(path)!r}"
-        raise FileNotFoundError(msg)
-    usecols = None
-    header = pd.read_csv(path, nrows=0).columns
-    wanted = {org_col, project_col, date_col, "country", "type", "role", "programme_part"}
-    wanted |= {"programme", "themes", "title"}
-    usecols = [c for c in header if c in wanted]
-    df = pd.read_csv(path, usecols=usecols, dtype={org_col: str, project_col: str})
-    if programme_parts is None:
-        programme_parts = _sibling_programme_parts(path)
-    if programme_parts is not None and not isinstance(programme_parts, pd.DataFrame):
-        programme_parts = pd.read_csv(programme_parts, dtype={project_col: str})
+    df, programme_parts = read_participations(
+        path,
+        org_col=org_col,
+        project_col=project_col,
+        date_col=date_col,
+        programme_parts=programme_parts,
+        extra=("themes", "title"),
+    )
     result = evaluate(
         df,
         org_col=org_col,

@@ -51,7 +51,7 @@ from network.complete import (
     call_features,
     make_query,
 )
-from network.evaluate import _metrics, _normalise, _sibling_programme_parts, metric_names
+from network.evaluate import _metrics, _normalise, metric_names, read_participations
 from network.linkpred import link_scores
 from network.suggest import SuggestIndex, build_index, index_frame
 
@@ -592,19 +592,13 @@ def evaluate_consortium_file(
     ...                          json=True)["n_projects"]
     {'2018': 1}
     """
-    path = Path(path)
-    if not path.exists():
-        msg = f"no participations file at {str(path)!r}"
-        raise FileNotFoundError(msg)
-    header = pd.read_csv(path, nrows=0).columns
-    wanted = {org_col, project_col, date_col, "country", "type", "role", "programme_part"}
-    wanted |= {"programme"}
-    usecols = [c for c in header if c in wanted]
-    df = pd.read_csv(path, usecols=usecols, dtype={org_col: str, project_col: str})
-    if programme_parts is None:
-        programme_parts = _sibling_programme_parts(path)
-    if programme_parts is not None and not isinstance(programme_parts, pd.DataFrame):
-        programme_parts = pd.read_csv(programme_parts, dtype={project_col: str})
+    df, programme_parts = read_participations(
+        path,
+        org_col=org_col,
+        project_col=project_col,
+        date_col=date_col,
+        programme_parts=programme_parts,
+    )
     result = evaluate_consortium(
         df,
         org_col=org_col,
