@@ -263,7 +263,9 @@ def sidebar_filters() -> Filters:
     with st.sidebar:
         st.header("Filters")
         if bounds[0] < bounds[1]:
-            years = st.slider("Years", *bounds, value=bounds, key="f_years")
+            # the state holds the choice once made (set it, or give a default, not both)
+            initial = {} if "f_years" in st.session_state else {"value": bounds}
+            years = st.slider("Years", *bounds, key="f_years", **initial)
         else:
             st.caption(f"Years: {bounds[0]}")
             years = bounds
