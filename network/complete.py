@@ -51,8 +51,6 @@ relation (``exclude``) are never proposed.
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,7 +61,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from network.consortium import check, programmes
+from network.consortium import _load_json, check, programmes
 from network.errors import NotFoundError
 from network.geocoder import distance_km, lookup_city
 from network.model import CORDIS_COUNTRIES, country_name
@@ -91,22 +89,6 @@ __all__ = [
     "suggest_for_call",
 ]
 
-FEATURES = (
-    "net_sum",
-    "net_max",
-    "reach",
-    "repeat",
-    "repeat_topic",
-    "repeat_small",
-    "led_before",
-    "repeat_recent",
-    "topic",
-    "type_share",
-    "theme",
-    "needs",
-    "geography",
-    "activity",
-)
 #: Output columns: each group's contribution is the sum of its features' ``weight * value``.
 GROUPS: dict[str, tuple[str, ...]] = {
     "network": (
@@ -124,6 +106,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "geography": ("geography",),
     "activity": ("activity",),
 }
+#: The features, group by group (the rows of :func:`call_features`).
+FEATURES: tuple[str, ...] = tuple(f for members in GROUPS.values() for f in members)
 # Fitted by network.evaluate_consortium on the Horizon 2020 file for cut-off 2019 (features
 # from projects before 2018, tasks = consortia starting in 2018; network/consortium_h2020.json,
 # "weights"). Only their ratios matter.
@@ -145,12 +129,6 @@ DEFAULT_CALL_WEIGHTS: dict[str, float] = {
 }
 PRIORITIES_PATH = Path(__file__).with_name("interreg_north_sea_priorities.json")
 _WORD = re.compile(r"[a-z0-9][a-z0-9&\-]*")
-
-
-@functools.lru_cache(maxsize=2)
-def _load_json(path: str) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
 
 
 def load_priorities(path: str | Path | None = None) -> dict[str, Any]:

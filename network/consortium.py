@@ -99,8 +99,9 @@ class CheckResult:
         return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=4)
-def _load(path: str) -> dict[str, Any]:
+@functools.lru_cache(maxsize=8)
+def _load_json(path: str) -> dict[str, Any]:
+    """The JSON document at ``path``, read once (shared with :mod:`network.complete`)."""
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -113,7 +114,7 @@ def load_rules(path: str | Path | None = None) -> dict[str, Any]:
     >>> "interreg_north_sea_2021_2027" in load_rules()["programmes"]
     True
     """
-    return _load(str(RULES_PATH if path is None else path))
+    return _load_json(str(RULES_PATH if path is None else path))
 
 
 def programmes(path: str | Path | None = None) -> dict[str, str]:
