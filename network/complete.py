@@ -69,7 +69,9 @@ from network.suggest import (
     _GEO_SCALE_KM,
     _NETWORK_EPS,
     SuggestIndex,
+    _best,
     _plural,
+    _ranked,
     _split_terms,
     _title_words,
 )
@@ -640,23 +642,8 @@ def suggest_for_call(
         keep[rows] = False
     if only_needed:
         keep &= X[FEATURES.index("needs")] > 0
-    cand = np.flatnonzero(keep)
-    if len(cand) > top:
-        part = cand[np.argpartition(-score[cand], top - 1)[:top]]
-        sel = cand[score[cand] >= score[part].min()]
-    else:
-        sel = cand
-    sel = sel[np.lexsort((index.orgs[sel], -score[sel]))][:top]
-    out = pd.DataFrame(
-        {
-            "id": index.orgs[sel],
-            "name": index.name[sel],
-            "country": index.country[sel],
-            "type": index.type[sel],
-            "city": index.city[sel],
-            "score": score[sel],
-        }
-    )
+    sel = _best(index, score, np.flatnonzero(keep), top)
+    out = _ranked(index, sel, score)
     contrib = w[:, None] * X[:, sel]
     for group, members in GROUPS.items():
         out[group] = sum(contrib[FEATURES.index(m)] for m in members)

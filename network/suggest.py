@@ -795,22 +795,40 @@ def suggest(
             msg = f"max_km={max_km!r} needs coordinates of {org or profile.get('name')!r}"
             raise ValueError(msg)
         keep &= np.isfinite(dist) & (dist <= max_km)
-    cand = np.flatnonzero(keep)
-    if len(cand) > top:
-        sel = cand[np.argpartition(-score[cand], top - 1)[:top]]
-        # exact boundary: take every candidate tied with the last score, then sort
-        cutoff = score[sel].min()
-        sel = cand[score[cand] >= cutoff]
-    else:
-        sel = cand
-    order = np.lexsort((index.orgs[sel], -score[sel]))
-    sel = sel[order][:top]
+    sel = _best(index, score, np.flatnonzero(keep), top)
     your_countries = {country} | set(index.country[partners].tolist())
     your_countries.discard("")
     why = [
         _explain(index, u, v, vec, dist[v], your_countries, recent[v], since) for v in sel.tolist()
     ]
-    out = pd.DataFrame(
+    out = _ranked(index, sel, score)
+    for p in PARTS:
+        out[p] = w[p] * parts[p][sel]
+    out["why"] = why
+    return out.reset_index(drop=True)
+
+
+def _best(index: SuggestIndex, score: np.ndarray, cand: np.ndarray, top: int) -> np.ndarray:
+    """The ``top`` rows of ``cand`` by ``score``, ties broken by organisation id.
+
+    Examples
+    --------
+    >>> index = build_index(pd.DataFrame({"org": ["b", "a", "c"], "project": ["p"] * 3}))
+    >>> _best(index, np.array([1.0, 1.0, 2.0]), np.arange(3), 2).tolist()
+    [2, 0]
+    """
+    if len(cand) > top:
+        sel = cand[np.argpartition(-score[cand], top - 1)[:top]]
+        # exact boundary: take every candidate tied with the last score, then sort
+        sel = cand[score[cand] >= score[sel].min()]
+    else:
+        sel = cand
+    return sel[np.lexsort((index.orgs[sel], -score[sel]))][:top]
+
+
+def _ranked(index: SuggestIndex, sel: np.ndarray, score: np.ndarray) -> pd.DataFrame:
+    """The output frame of the organisation rows ``sel``: id, name, country, type, city, score."""
+    return pd.DataFrame(
         {
             "id": index.orgs[sel],
             "name": index.name[sel],
@@ -820,10 +838,6 @@ def suggest(
             "score": score[sel],
         }
     )
-    for p in PARTS:
-        out[p] = w[p] * parts[p][sel]
-    out["why"] = why
-    return out.reset_index(drop=True)
 
 
 def _explain(
