@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json as _json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,38 @@ def _normalise(
     df = df[df["start_date"].notna()].reset_index(drop=True)
     df["year"] = df["start_date"].dt.year.astype(int)
     return df
+
+
+def _prepare(
+    participations: pd.DataFrame,
+    methods: Sequence[str] | None,
+    known: Sequence[str],
+    *,
+    org_col: str,
+    project_col: str,
+    date_col: str,
+    programme_parts: pd.DataFrame | None,
+) -> tuple[list[str], pd.DataFrame]:
+    """The methods to run (None: all ``known`` ones) and the :func:`_normalise` rows.
+
+    Raises
+    ------
+    ValueError
+        A method is not one of ``known``.
+    """
+    methods = list(known if methods is None else methods)
+    bad = [m for m in methods if m not in known]
+    if bad:
+        msg = f"unknown methods {bad!r}; expected some of {known}"
+        raise ValueError(msg)
+    df = _normalise(
+        participations,
+        org_col=org_col,
+        project_col=project_col,
+        date_col=date_col,
+        programme_parts=programme_parts,
+    )
+    return methods, df
 
 
 def _positives(index: SuggestIndex, window_rows: pd.DataFrame) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -337,8 +369,22 @@ def _bootstrap(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return out
 
 
-def _summary(mean: np.ndarray, boots: np.ndarray, names: Sequence[str]) -> dict[str, Any]:
+def _summary(mean: np.ndarray, boots: np.ndarray | None, names: Sequence[str]) -> dict[str, Any]:
+    """``{metric: mean, "ci95": {metric: [lo, hi]}}`` from bootstrap means ``boots``.
+
+    No resample (an empty ``boots``) gives the interval ``[mean, mean]``;
+    ``boots`` None gives no ``"ci95"``.
+
+    Examples
+    --------
+    >>> _summary(np.array([0.5]), None, ["mrr"])
+    {'mrr': 0.5}
+    >>> _summary(np.array([0.5]), np.empty((0, 1)), ["mrr"])
+    {'mrr': 0.5, 'ci95': {'mrr': [0.5, 0.5]}}
+    """
     res: dict[str, Any] = {m: float(v) for m, v in zip(names, mean, strict=True)}
+    if boots is None:
+        return res
     lo, hi = np.percentile(boots, [2.5, 97.5], axis=0) if len(boots) else (mean, mean)
     res["ci95"] = {m: [float(a), float(b)] for m, a, b in zip(names, lo, hi, strict=True)}
     return res
@@ -409,16 +455,13 @@ def evaluate(
     ({'2017': 1}, 1.0)
     """
     t0 = time.perf_counter()
-    methods = list(ALL_METHODS if methods is None else methods)
-    bad = [m for m in methods if m not in ALL_METHODS]
-    if bad:
-        msg = f"unknown methods {bad!r}; expected some of {ALL_METHODS}"
-        raise ValueError(msg)
     if window < 1:
         msg = f"window must be at least 1 year, got {window!r}"
         raise ValueError(msg)
-    df = _normalise(
+    methods, df = _prepare(
         participations,
+        methods,
+        ALL_METHODS,
         org_col=org_col,
         project_col=project_col,
         date_col=date_col,
@@ -566,27 +609,59 @@ def evaluate_file(
     ...               json=True)["n_orgs"]
     {'2017': 1}
     """
+    return _on_file(
+        evaluate,
+        format_table,
+        path,
+        org_col=org_col,
+        project_col=project_col,
+        date_col=date_col,
+        programme_parts=programme_parts,
+        json=json,
+        extra=("themes", "title"),
+        cutoffs=cutoffs,
+        window=window,
+        **kwargs,
+    )
+
+
+def _on_file(
+    run: Callable[..., dict[str, Any]],
+    table: Callable[[dict[str, Any]], str],
+    path: str | Path,
+    *,
+    org_col: str = "pic",
+    project_col: str = "rcn",
+    date_col: str = "start_date",
+    programme_parts: str | Path | pd.DataFrame | None = None,
+    json: bool = False,
+    extra: tuple[str, ...] = (),
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """``run`` (a backtest) on the file at ``path`` read by :func:`read_participations`.
+
+    With ``json`` the result is round-tripped through :mod:`json`; otherwise
+    it also carries ``"table"`` = ``table(result)``.
+    """
     df, programme_parts = read_participations(
         path,
         org_col=org_col,
         project_col=project_col,
         date_col=date_col,
         programme_parts=programme_parts,
-        extra=("themes", "title"),
+        extra=extra,
     )
-    result = evaluate(
+    result = run(
         df,
         org_col=org_col,
         project_col=project_col,
         date_col=date_col,
-        cutoffs=cutoffs,
-        window=window,
         programme_parts=programme_parts,
         **kwargs,
     )
     if json:
         return _json.loads(_json.dumps(result))
-    result["table"] = format_table(result)
+    result["table"] = table(result)
     return result
 
 

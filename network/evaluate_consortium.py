@@ -33,7 +33,6 @@ Nothing dated ``T`` or later reaches the features or the weights of cut-off
 
 from __future__ import annotations
 
-import json as _json
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -51,7 +50,7 @@ from network.complete import (
     call_features,
     make_query,
 )
-from network.evaluate import _metrics, _normalise, metric_names, read_participations
+from network.evaluate import _metrics, _on_file, _prepare, _summary, metric_names
 from network.linkpred import link_scores
 from network.suggest import SuggestIndex, build_index, index_frame
 
@@ -330,14 +329,13 @@ def fit_weights(
     return {f: float(v) for f, v in zip(FEATURES, w, strict=True)}
 
 
-def _summary(vals: np.ndarray, boot_idx: np.ndarray | None, names: Sequence[str]) -> dict:
+def _project_summary(vals: np.ndarray, boot_idx: list | None, names: Sequence[str]) -> dict:
+    """Means of the task rows ``vals`` and, with resamples ``boot_idx``, their 95 % intervals."""
     mean = vals.mean(axis=0) if len(vals) else np.full(len(names), np.nan)
-    res: dict[str, Any] = {m: float(v) for m, v in zip(names, mean, strict=True)}
+    boots = None
     if boot_idx is not None and len(vals):
-        b = np.stack([vals[i].mean(axis=0) for i in boot_idx])
-        lo, hi = np.percentile(b, [2.5, 97.5], axis=0)
-        res["ci95"] = {m: [float(x), float(y)] for m, x, y in zip(names, lo, hi, strict=True)}
-    return res
+        boots = np.stack([vals[i].mean(axis=0) for i in boot_idx])
+    return _summary(mean, boots, names)
 
 
 def _project_boot(projects: np.ndarray, n_boot: int, rng: np.random.Generator):
@@ -363,13 +361,13 @@ def _aggregate(
     k: int,
 ) -> dict[str, Any]:
     boot = _project_boot(projects, n_boot, rng)
-    out = {m: _summary(vals[m], boot, names) for m in methods}
+    out = {m: _project_summary(vals[m], boot, names) for m in methods}
     base = [m for m in methods if m != "ours"]
     rec = f"recall@{k}"
     if "ours" in methods and base and len(projects):
         best = max(base, key=lambda m: out[m][rec])
         diff = vals["ours"] - vals[best]
-        d = _summary(diff, boot, names)
+        d = _project_summary(diff, boot, names)
         out["ours"]["vs_best_baseline"] = {
             "baseline": best,
             "ratio": {m: (out["ours"][m] / out[best][m] if out[best][m] else None) for m in names},
@@ -449,13 +447,10 @@ def evaluate_consortium(
     ({'2018': 1}, 1.0)
     """
     t0 = time.perf_counter()
-    methods = list(CONSORTIUM_METHODS if methods is None else methods)
-    bad = [m for m in methods if m not in CONSORTIUM_METHODS]
-    if bad:
-        msg = f"unknown methods {bad!r}; expected some of {CONSORTIUM_METHODS}"
-        raise ValueError(msg)
-    df = _normalise(
+    methods, df = _prepare(
         participations,
+        methods,
+        CONSORTIUM_METHODS,
         org_col=org_col,
         project_col=project_col,
         date_col=date_col,
@@ -564,21 +559,17 @@ def evaluate_consortium(
 
 
 def evaluate_consortium_file(
-    path: str | Path,
-    *,
-    org_col: str = "pic",
-    project_col: str = "rcn",
-    date_col: str = "start_date",
-    programme_parts: str | Path | pd.DataFrame | None = None,
-    json: bool = False,
-    **kwargs: Any,
+    path: str | Path, *, json: bool = False, **kwargs: Any
 ) -> dict[str, Any]:
     """Run :func:`evaluate_consortium` on a participations CSV (gzip allowed).
 
-    ``programme_parts`` defaults to the sibling file whose name has
-    ``programme_parts`` instead of ``participations``.  With ``json=True`` the
-    result is round-tripped through :mod:`json`; otherwise it also carries
-    ``"table"`` = :func:`format_consortium_table`.
+    ``org_col``, ``project_col``, ``date_col`` and ``programme_parts`` are as
+    in :func:`network.evaluate.evaluate_file`: ``programme_parts`` defaults to
+    the sibling file whose name has ``programme_parts`` instead of
+    ``participations``.  With ``json=True`` the result is round-tripped through
+    :mod:`json`; otherwise it also carries ``"table"`` =
+    :func:`format_consortium_table`.  Other ``kwargs`` go to
+    :func:`evaluate_consortium`.
 
     Examples
     --------
@@ -592,25 +583,7 @@ def evaluate_consortium_file(
     ...                          json=True)["n_projects"]
     {'2018': 1}
     """
-    df, programme_parts = read_participations(
-        path,
-        org_col=org_col,
-        project_col=project_col,
-        date_col=date_col,
-        programme_parts=programme_parts,
-    )
-    result = evaluate_consortium(
-        df,
-        org_col=org_col,
-        project_col=project_col,
-        date_col=date_col,
-        programme_parts=programme_parts,
-        **kwargs,
-    )
-    if json:
-        return _json.loads(_json.dumps(result))
-    result["table"] = format_consortium_table(result)
-    return result
+    return _on_file(evaluate_consortium, format_consortium_table, path, json=json, **kwargs)
 
 
 def evaluate_bundled(
