@@ -708,33 +708,27 @@ def _snapshot(conn, kept: str, merged: str, kept_row: dict, merged_row: dict) ->
     }
 
 
+def _move_rows(conn, table: str, keys: tuple[str, ...], rows, kept: str, merged: str) -> None:
+    """Give ``kept`` the rows of ``table`` (found by ``merged`` and ``keys``) marked ``moved``."""
+    where = "".join(f" AND {key} = ?" for key in keys)
+    for row in rows:
+        if row["moved"]:
+            conn.execute(
+                f"UPDATE {table} SET organisation_id = ? WHERE organisation_id = ?{where}",
+                (kept, merged, *(row[key] for key in keys)),
+            )
+
+
 def _apply_merge(conn, kept: str, merged: str, snap: dict) -> dict[str, int]:
-    for p in snap["participations"]:
-        if p["moved"]:
-            conn.execute(
-                "UPDATE participations SET organisation_id = ? "
-                "WHERE organisation_id = ? AND project_id = ?",
-                (kept, merged, p["project_id"]),
-            )
-    for p in snap["contact_points"]:
-        if p["moved"]:
-            conn.execute(
-                "UPDATE contact_points SET organisation_id = ? "
-                "WHERE organisation_id = ? AND kind = ? AND value = ?",
-                (kept, merged, p["kind"], p["value"]),
-            )
+    _move_rows(conn, "participations", ("project_id",), snap["participations"], kept, merged)
+    _move_rows(conn, "contact_points", ("kind", "value"), snap["contact_points"], kept, merged)
     conn.execute(
         "UPDATE contacts SET organisation_id = ? WHERE organisation_id = ?", (kept, merged)
     )
     conn.execute("UPDATE notes SET organisation_id = ? WHERE organisation_id = ?", (kept, merged))
+    _move_rows(conn, "shortlist_items", ("shortlist",), snap["shortlist_items"], kept, merged)
     for item in snap["shortlist_items"]:
-        if item["moved"]:
-            conn.execute(
-                "UPDATE shortlist_items SET organisation_id = ? "
-                "WHERE organisation_id = ? AND shortlist = ?",
-                (kept, merged, item["shortlist"]),
-            )
-        elif item["is_lead"]:
+        if not item["moved"] and item["is_lead"]:
             conn.execute(
                 "UPDATE shortlist_items SET is_lead = 1 "
                 "WHERE organisation_id = ? AND shortlist = ?",
