@@ -687,12 +687,7 @@ class Workspace:
 
     def contacts(self, organisation_id: str | None = None) -> pd.DataFrame:
         """The user's contacts, of one organisation or all."""
-        sql = "SELECT * FROM contacts"
-        params: tuple = ()
-        if organisation_id is not None:
-            sql += " WHERE organisation_id = ?"
-            params = (organisation_id,)
-        return pd.read_sql_query(sql + " ORDER BY name, id", self._conn, params=params)
+        return self._rows_of("contacts", organisation_id, "name, id")
 
     def add_note(self, organisation_id: str, text: str) -> int:
         """Add a note about an organisation; return its id."""
@@ -714,12 +709,16 @@ class Workspace:
 
     def notes(self, organisation_id: str | None = None) -> pd.DataFrame:
         """The user's notes, of one organisation or all."""
-        sql = "SELECT * FROM notes"
+        return self._rows_of("notes", organisation_id, "id")
+
+    def _rows_of(self, table: str, organisation_id: str | None, order: str) -> pd.DataFrame:
+        """Rows of ``table`` (``contacts``, ``notes``), of one organisation or all."""
+        sql = f"SELECT * FROM {table}"
         params: tuple = ()
         if organisation_id is not None:
             sql += " WHERE organisation_id = ?"
             params = (organisation_id,)
-        return pd.read_sql_query(sql + " ORDER BY id", self._conn, params=params)
+        return pd.read_sql_query(f"{sql} ORDER BY {order}", self._conn, params=params)
 
     def add_to_shortlist(self, organisation_id: str, *, name: str = "default", lead=False) -> None:
         """Add an organisation to a shortlist (created if new)."""
