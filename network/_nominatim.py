@@ -100,18 +100,10 @@ class NominatimClient:
 
     Parameters
     ----------
-    user_agent : str
-        HTTP user agent sent to Nominatim, as its usage policy requires.
-    domain : str or None
-        Host (and port) of the Nominatim service; None: nominatim.openstreetmap.org.
-    scheme : str
-        ``"https"`` or ``"http"`` (a local test server).
-    timeout : float
-        Seconds to wait for an answer.
-    min_delay_seconds : float
-        Minimum interval between requests; at least 1 s (Nominatim policy).
-    clock, sleep : callable or None
-        Time source and sleep function of the rate limiter; None: the real ones.
+    user_agent, domain, scheme, timeout, min_delay_seconds, clock, sleep
+        As ``user_agent``, ``nominatim_domain``, ``nominatim_scheme``,
+        ``timeout``, ``min_delay_seconds``, ``clock`` and ``sleep`` of
+        :class:`network.geocoder.Geocoder`, which documents them.
 
     Raises
     ------
