@@ -50,9 +50,19 @@ Examples
 >>> from network.store import Workspace
 >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "w.sqlite", seed=False)
 >>> _ = ws.write_tables({"organisations": pd.DataFrame([
-...     {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL"}])},
+...     {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL"},
+...     {"id": "ec", "name": "Energy Cluster Denmark", "type": "cluster", "country": "DK"}])},
 ...     origin="import:cordis-h2020")
+>>> resolve_org(ws, "ev"), resolve_org(ws, "valley"), resolve_org(ws, "Energy Valley")
+('ev', 'ev', 'ev')
+>>> resolve_org(ws, "energy")
+Traceback (most recent call last):
+...
+network.errors.AmbiguousError: 'energy' matches 2 organisations: give the id or more ...
+>>> _ = ws.add_contact("ev", "Anna de Vries", role="Project manager")
 >>> data = gather(ws, ["ev"])
+>>> contact_table(data)[["organisation", "my_contacts"]].values.tolist()
+[['Energy Valley', 'Anna de Vries (Project manager)']]
 >>> header, row = to_csv(data).decode("utf-8-sig").splitlines()
 >>> header.split(",")[-2:], row.split(",", 2)[:2]
 (['source_url', 'source'], ['ev', 'Energy Valley'])
@@ -431,18 +441,9 @@ def contact_table(data: ExportData) -> pd.DataFrame:
     ``Name (Role) <email> phone; ...``; several contact points of one kind
     are joined with ``; ``.
 
-    Examples
-    --------
-    >>> import tempfile, pathlib, pandas as pd
-    >>> from network.store import Workspace
-    >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "w.sqlite", seed=False)
-    >>> _ = ws.write_tables({"organisations": pd.DataFrame([
-    ...     {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL"}])},
-    ...     origin="bundled")
-    >>> _ = ws.add_contact("ev", "Anna de Vries", role="Project manager")
-    >>> contact_table(gather(ws, ["ev"]))[["organisation", "my_contacts"]].values.tolist()
-    [['Energy Valley', 'Anna de Vries (Project manager)']]
-    >>> ws.close()
+    Notes
+    -----
+    The module docstring has an example.
     """
     ids = list(data.ids)
     orgs = data.organisations.loc[ids] if ids else data.organisations.iloc[0:0]
@@ -838,22 +839,9 @@ def resolve_org(ws, text: str) -> str:
     NotFoundError
         None matches.
 
-    Examples
-    --------
-    >>> import tempfile, pathlib, pandas as pd
-    >>> from network.store import Workspace
-    >>> ws = Workspace(pathlib.Path(tempfile.mkdtemp()) / "w.sqlite", seed=False)
-    >>> _ = ws.write_tables({"organisations": pd.DataFrame([
-    ...     {"id": "ev", "name": "Energy Valley", "type": "cluster", "country": "NL"},
-    ...     {"id": "ec", "name": "Energy Cluster Denmark", "type": "cluster", "country": "DK"}])},
-    ...     origin="bundled")
-    >>> resolve_org(ws, "ev"), resolve_org(ws, "valley"), resolve_org(ws, "Energy Valley")
-    ('ev', 'ev', 'ev')
-    >>> resolve_org(ws, "energy")
-    Traceback (most recent call last):
-    ...
-    network.errors.AmbiguousError: 'energy' matches 2 organisations: give the id or more ...
-    >>> ws.close()
+    Notes
+    -----
+    The module docstring has an example.
     """
     query = str(text or "").strip()
     if not query:
