@@ -6,8 +6,11 @@ Examples
 >>> from network.store import Workspace
 >>> with Workspace(pathlib.Path(tempfile.mkdtemp()) / "i.sqlite") as ws:
 ...     numbers = network_info(ws)
+...     frame = partner_completeness(ws)
 >>> numbers["sourced_share"]
 1.0
+>>> sorted(frame.columns)
+['associated', 'complete', 'listed', 'project_id', 'source_url', 'stated']
 """
 
 from __future__ import annotations
@@ -28,14 +31,9 @@ def partner_completeness(ws: Workspace) -> pd.DataFrame:
     match the stated number (associated partners count too when the page's
     number includes them).
 
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from network.store import Workspace
-    >>> with Workspace(pathlib.Path(tempfile.mkdtemp()) / "c.sqlite") as ws:
-    ...     frame = partner_completeness(ws)
-    >>> sorted(frame.columns)
-    ['associated', 'complete', 'listed', 'project_id', 'source_url', 'stated']
+    Notes
+    -----
+    The module docstring has an example.
     """
     frame = pd.read_sql_query(
         "SELECT j.id AS project_id, j.partners_stated AS stated,"
