@@ -1,4 +1,4 @@
-"""The call form shared by the Consortium and Find partners pages, and the suggestion table."""
+"""Shared by the Consortium and Find partners pages: call form, programme, suggestions, picker."""
 
 from __future__ import annotations
 
@@ -19,18 +19,23 @@ GROUP_LABELS = {
 }
 
 
+def programme_select(key: str) -> str:
+    """The programme whose rules apply (Interreg North Sea 2021-2027 by default)."""
+    keys = list(programmes())
+    default = "interreg_north_sea_2021_2027"
+    return st.selectbox(
+        "Programme",
+        keys,
+        index=keys.index(default) if default in keys else 0,
+        format_func=programmes().get,
+        key=key,
+    )
+
+
 def call_form(key: str, *, programme: str | None = None) -> Call:
     """Programme (unless given), theme and free text of the call; returns a Call."""
-    keys = list(programmes())
     if programme is None:
-        default = "interreg_north_sea_2021_2027"
-        programme = st.selectbox(
-            "Programme",
-            keys,
-            index=keys.index(default) if default in keys else 0,
-            format_func=programmes().get,
-            key=f"{key}_programme",
-        )
+        programme = programme_select(f"{key}_programme")
     options = ["any"]
     labels = {"any": "Any theme"}
     if programme.startswith("interreg_north_sea"):
@@ -81,4 +86,16 @@ def suggestions(result: pd.DataFrame, *, key: str) -> None:
             **{g: st.column_config.NumberColumn(GROUP_LABELS[g], format="%.2f") for g in GROUPS},
             "why": st.column_config.TextColumn("Why", width="large"),
         },
+    )
+
+
+def pick_suggestion(result: pd.DataFrame, label: str, *, key: str) -> str | None:
+    """A select box of the suggested organisations (by name); the id picked, or None."""
+    shown = result.reset_index(drop=True)
+    return st.selectbox(
+        label,
+        list(shown["id"]),
+        index=None,
+        format_func=dict(zip(shown["id"], shown["name"], strict=False)).get,
+        key=key,
     )

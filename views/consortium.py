@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from network.consortium import Consortium, check, programmes
+from network.consortium import Consortium, check
 from network.model import country_name
 from views import _state
-from views._call import call_form, complete, suggestions
+from views._call import call_form, complete, pick_suggestion, programme_select, suggestions
 from views._downloads import download_buttons
 from views.find_partners import suggestion_index
 
@@ -24,15 +24,7 @@ def consortium_page() -> None:
         )
         return
     lead = members_table(ws, name, members)
-    keys = list(programmes())
-    default = "interreg_north_sea_2021_2027"
-    programme = st.selectbox(
-        "Programme",
-        keys,
-        index=keys.index(default) if default in keys else 0,
-        format_func=programmes().get,
-        key="cons_programme",
-    )
+    programme = programme_select("cons_programme")
     orgs = _state.tables()["organisations"].set_index("id")
     consortium = Consortium(list(members["organisation_id"]), lead=lead)
     result = check(consortium, orgs, programme)
@@ -123,14 +115,7 @@ def complete_consortium(consortium: Consortium, programme: str, name: str) -> No
         st.info("No organisation in the network to suggest.")
         return
     suggestions(found, key="cons_sugg")
-    shown = found.reset_index(drop=True)
-    pick = st.selectbox(
-        "Add a suggestion to the consortium",
-        list(shown["id"]),
-        index=None,
-        format_func=dict(zip(shown["id"], shown["name"], strict=False)).get,
-        key="cons_add",
-    )
+    pick = pick_suggestion(found, "Add a suggestion to the consortium", key="cons_add")
     if pick and st.button("Add", key="cons_add_btn"):
         _state.workspace().add_to_shortlist(pick, name=name)
         st.session_state.pop("cons_add", None)

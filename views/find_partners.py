@@ -78,7 +78,7 @@ def find_partners_page() -> None:
 
 def for_a_call() -> None:
     """Seeds (the lead and members so far) and a call; adding a suggestion re-ranks the rest."""
-    from views._call import call_form, complete, suggestions
+    from views._call import call_form, complete, pick_suggestion, suggestions
 
     orgs = _state.tables()["organisations"]
     labels = _state.org_label(orgs)
@@ -103,13 +103,8 @@ def for_a_call() -> None:
     top = st.slider("Number of suggestions", 5, 50, 15, key="fp_call_top")
     result = complete(index, list(seeds), call, top=top)
     suggestions(result, key="fp_call")
-    shown = result.reset_index(drop=True)
-    pick = st.selectbox(
-        "Add a suggestion to the members (re-ranks the rest)",
-        list(shown["id"]),
-        index=None,
-        format_func=dict(zip(shown["id"], shown["name"], strict=False)).get,
-        key="fp_call_pick",
+    pick = pick_suggestion(
+        result, "Add a suggestion to the members (re-ranks the rest)", key="fp_call_pick"
     )
     cols = st.columns([2, 2, 3])
     if cols[0].button("Add to the members", disabled=pick is None, key="fp_call_add"):
