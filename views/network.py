@@ -9,6 +9,7 @@ import streamlit as st
 
 from network import settings
 from network.graph import METRICS, ego_network, to_networkx
+from network.metrics import METRIC_COLUMNS
 from network.plot import network_figure, network_layout
 from views import _state
 from views._downloads import download_buttons, warm_attribution
@@ -144,19 +145,8 @@ def draw(view: str, metrics: pd.DataFrame, size_by, colour_by, highlight) -> Non
         reference=highlight,
     )  # fmt: skip
     with st.expander("The network as a table", expanded=False):
+        columns = ["name", "country", "type", *METRIC_COLUMNS[1:]]  # [0] is organisation_id
         st.dataframe(
-            nodes[
-                [
-                    "name",
-                    "country",
-                    "type",
-                    "projects",
-                    "degree",
-                    "weighted_degree",
-                    "pagerank",
-                    "betweenness",
-                    "community",
-                ]
-            ].sort_values(size_by if size_by in nodes else "degree", ascending=False),
+            nodes[columns].sort_values(size_by if size_by in nodes else "degree", ascending=False),
             hide_index=True,
         )
