@@ -202,62 +202,58 @@ def suggestions_table(result: pd.DataFrame) -> None:
     download_buttons(_state.workspace(), shown["id"], label="suggested partners", key="fp_download")
 
 
-@st.cache_data(show_spinner=False)
-def backtest_table() -> pd.DataFrame | None:
-    """The bundled backtest result (``network/backtest_h2020.json``) as a table."""
+def _bundled_result(name: str) -> dict | None:
+    """A backtest result bundled with the library (``network/<name>``), or None."""
     import json
     from pathlib import Path
 
     import network
 
-    path = Path(network.__file__).parent / "backtest_h2020.json"
+    path = Path(network.__file__).parent / name
     if not path.exists():
         return None
-    result = json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+_METRIC_LABELS = {
+    "hits@10": "Hits@10",
+    "recall@10": "Recall@10",
+    "mrr": "MRR",
+    "ndcg@10": "nDCG@10",
+}
+
+
+def _methods_table(result: dict, first: str) -> pd.DataFrame:
+    """One row per method of a bundled result: ``first`` and its 95 % interval, then the rest."""
+    label = _METRIC_LABELS[first]
     rows = []
     for method, m in result["methods"].items():
-        ci = m.get("ci95", {}).get("hits@10", [None, None])
-        rows.append(
-            {
-                "method": method,
-                "Hits@10": m["hits@10"],
-                "Hits@10 95% CI": f"{ci[0]:.3f}–{ci[1]:.3f}" if ci[0] is not None else "",
-                "Recall@10": m["recall@10"],
-                "MRR": m["mrr"],
-                "nDCG@10": m["ndcg@10"],
-            }
-        )
-    return pd.DataFrame(rows).sort_values("Hits@10", ascending=False)
+        lo, hi = m.get("ci95", {}).get(first, [None, None])
+        row = {"method": method, label: m[first]}
+        row[f"{label} 95% CI"] = f"{lo:.3f}–{hi:.3f}" if lo is not None else ""
+        rows.append(row | {_METRIC_LABELS[k]: m[k] for k in _METRIC_LABELS if k != first})
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(show_spinner=False)
+def backtest_table() -> pd.DataFrame | None:
+    """The bundled backtest result (``network/backtest_h2020.json``) as a table."""
+    result = _bundled_result("backtest_h2020.json")
+    if result is None:
+        return None
+    return _methods_table(result, "hits@10").sort_values("Hits@10", ascending=False)
 
 
 @st.cache_data(show_spinner=False)
 def consortium_table() -> tuple[pd.DataFrame, dict] | None:
     """The bundled consortium-rebuilding result (``network/consortium_h2020.json``)."""
-    import json
-    from pathlib import Path
-
-    import network
-
-    path = Path(network.__file__).parent / "consortium_h2020.json"
-    if not path.exists():
+    result = _bundled_result("consortium_h2020.json")
+    if result is None:
         return None
-    result = json.loads(path.read_text(encoding="utf-8"))
     ns = result.get("north_sea", {}).get("methods", {})
-    rows = []
-    for method, m in result["methods"].items():
-        ci = m.get("ci95", {}).get("recall@10", [None, None])
-        rows.append(
-            {
-                "method": method,
-                "Recall@10": m["recall@10"],
-                "Recall@10 95% CI": f"{ci[0]:.3f}–{ci[1]:.3f}" if ci[0] is not None else "",
-                "Hits@10": m["hits@10"],
-                "MRR": m["mrr"],
-                "nDCG@10": m["ndcg@10"],
-                "North Sea slice Recall@10": ns.get(method, {}).get("recall@10"),
-            }
-        )
-    table = pd.DataFrame(rows).sort_values("Recall@10", ascending=False)
+    table = _methods_table(result, "recall@10")
+    table["North Sea slice Recall@10"] = [ns.get(m, {}).get("recall@10") for m in table["method"]]
+    table = table.sort_values("Recall@10", ascending=False)
     return table, result
 
 
