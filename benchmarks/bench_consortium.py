@@ -8,15 +8,13 @@ the baseline measured in the same run.  The data are read from
 from __future__ import annotations
 
 import functools
-import json
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
 import numpy as np
 
-from benchmarks.bench_suggest import PARTICIPATIONS, ROOT, _index, _need_data
+from benchmarks._common import Backtest, entry
+from benchmarks.bench_suggest import _index
 
 __all__ = ["BENCHMARKS"]
 
@@ -51,85 +49,15 @@ def bench_consortium_p50() -> dict:
         link_scores(index.A, rows, "adamic_adar")
         base.append((time.perf_counter() - t0) * 1000)
     value, baseline = float(np.median(ours)), float(np.median(base))
-    return {
-        "value": value,
-        "unit": "ms",
-        "goal": 100.0,
-        "baseline": baseline,
-        "ratio": value / baseline,
-        "p95_ms": float(np.percentile(ours, 95)),
-    }
+    return entry(value, "ms", 100.0, baseline, p95_ms=float(np.percentile(ours, 95)))
 
 
-_CHILD = """
-import json, resource, sys, time
-t0 = time.perf_counter()
-import pandas as pd
-pd.read_csv(sys.argv[1])
-read_s = time.perf_counter() - t0
-if sys.argv[2] == "full":
-    from network.evaluate_consortium import evaluate_consortium_file
-    t0 = time.perf_counter()
-    res = evaluate_consortium_file(sys.argv[1], cutoffs=[2018, 2019], json=True)
-    res["wall_s"] = time.perf_counter() - t0
-else:
-    res = {}
-res["read_s"] = read_s
-res["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(res))
-"""
-
-
-def _child(mode: str) -> dict:
-    _need_data()
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(PARTICIPATIONS), mode],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-@functools.lru_cache(maxsize=1)
-def _evaluation() -> dict:
-    return _child("full")
-
-
-@functools.lru_cache(maxsize=1)
-def _read_only() -> dict:
-    return _child("read")
-
-
-def bench_consortium_evaluate_time() -> dict:
-    """The whole consortium evaluation (7 methods, cut-offs 2018-2019, weights fitted,
-    1000 bootstraps); baseline: pandas read of the CSV in the same subprocess."""
-    res = _evaluation()
-    return {
-        "value": res["wall_s"],
-        "unit": "s",
-        "goal": 300.0,
-        "baseline": res["read_s"],
-        "ratio": res["wall_s"] / res["read_s"],
-    }
-
-
-def bench_consortium_evaluate_memory() -> dict:
-    """Peak RSS of the consortium evaluation subprocess; baseline: a subprocess reading the CSV."""
-    res = _evaluation()
-    base = _read_only()
-    return {
-        "value": res["peak_mb"],
-        "unit": "MB",
-        "goal": 1500.0,
-        "baseline": base["peak_mb"],
-        "ratio": res["peak_mb"] / base["peak_mb"],
-    }
+# The whole consortium evaluation (7 methods, cut-offs 2018-2019, weights fitted, 1000 bootstraps)
+_EVALUATION = Backtest("network.evaluate_consortium:evaluate_consortium_file", cutoffs=[2018, 2019])
 
 
 BENCHMARKS: dict[str, Callable[[], dict]] = {
     "suggest_consortium_p50_ms": bench_consortium_p50,
-    "consortium_evaluate_s": bench_consortium_evaluate_time,
-    "consortium_evaluate_peak_mb": bench_consortium_evaluate_memory,
+    "consortium_evaluate_s": functools.partial(_EVALUATION.time_entry, 300.0),
+    "consortium_evaluate_peak_mb": functools.partial(_EVALUATION.memory_entry, 1500.0),
 }

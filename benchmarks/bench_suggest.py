@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import resource
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -21,30 +19,21 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
-PARTICIPATIONS = DATA / "eunets_h2020_participations.csv.gz"
-PROGRAMME_PARTS = DATA / "eunets_h2020_programme_parts.csv.gz"
-
-if str(ROOT) not in sys.path:
+if str(ROOT) not in sys.path:  # run as a script
     sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import PARTICIPATIONS, Backtest, entry, shared  # noqa: E402
+
 __all__ = ["BENCHMARKS"]
-
-
-def _need_data() -> None:
-    if not PARTICIPATIONS.exists():
-        msg = f"real data not found: {str(PARTICIPATIONS)!r}"
-        raise FileNotFoundError(msg)
 
 
 @functools.lru_cache(maxsize=1)
 def _frames() -> tuple[pd.DataFrame, float]:
     """Participations in the contract layout, and the pandas read time (s)."""
-    _need_data()
     t0 = time.perf_counter()
-    raw = pd.read_csv(PARTICIPATIONS, dtype={"pic": str, "rcn": str})
+    raw = pd.read_csv(shared(PARTICIPATIONS), dtype={"pic": str, "rcn": str})
     read_s = time.perf_counter() - t0
-    pp = pd.read_csv(PROGRAMME_PARTS, dtype={"rcn": str})
+    pp = pd.read_csv(shared("eunets_h2020_programme_parts.csv.gz"), dtype={"rcn": str})
     pp = pp.drop_duplicates().sort_values(["rcn", "programme_part"])
     prog = pp.groupby("rcn")["programme_part"].agg(";".join)
     df = pd.DataFrame(
@@ -76,13 +65,7 @@ def bench_build() -> dict:
     _, read_s = _frames()
     _index.cache_clear()
     _, build_s = _index()
-    return {
-        "value": build_s,
-        "unit": "s",
-        "goal": 5.0,
-        "baseline": read_s,
-        "ratio": build_s / read_s,
-    }
+    return entry(build_s, "s", 5.0, read_s)
 
 
 def _median_ms(func: Callable[[], object], repeat: int = 1) -> float:
@@ -109,13 +92,7 @@ def bench_p50() -> dict:
     ours = [_median_ms(lambda u=u: suggest(index, index.orgs[u])) for u in sample]
     base = [_median_ms(lambda u=u: link_scores(index.A, u, "adamic_adar")) for u in sample]
     value, baseline = float(np.median(ours)), float(np.median(base))
-    return {
-        "value": value,
-        "unit": "ms",
-        "goal": 50.0,
-        "baseline": baseline,
-        "ratio": value / baseline,
-    }
+    return entry(value, "ms", 50.0, baseline)
 
 
 def bench_hub() -> dict:
@@ -128,13 +105,7 @@ def bench_hub() -> dict:
     suggest(index, index.orgs[hub])
     value = min(_median_ms(lambda: suggest(index, index.orgs[hub])) for _ in range(3))
     baseline = min(_median_ms(lambda: link_scores(index.A, hub, "adamic_adar")) for _ in range(3))
-    return {
-        "value": value,
-        "unit": "ms",
-        "goal": 300.0,
-        "baseline": baseline,
-        "ratio": value / baseline,
-    }
+    return entry(value, "ms", 300.0, baseline)
 
 
 def bench_vs_networkx() -> dict:
@@ -168,78 +139,8 @@ def bench_vs_networkx() -> dict:
     return {"value": ratio, "unit": "ratio", "goal": 20.0, "baseline": nx_s, "ratio": ratio}
 
 
-_CHILD = """
-import json, resource, sys, time
-t0 = time.perf_counter()
-import pandas as pd
-pd.read_csv(sys.argv[1])
-read_s = time.perf_counter() - t0
-if sys.argv[2] == "full":
-    from network.evaluate import evaluate_file
-    t0 = time.perf_counter()
-    res = evaluate_file(sys.argv[1], json=True)
-    res["wall_s"] = time.perf_counter() - t0
-else:
-    res = {}
-res["read_s"] = read_s
-res["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(res))
-"""
-
-
-def _child(mode: str) -> dict:
-    _need_data()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(PARTICIPATIONS), mode],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    res = json.loads(out.stdout.strip().splitlines()[-1])
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # RUSAGE_CHILDREN reports the largest child so far; the child's own figure is exact
-    res["children_peak_mb"] = max(after, before) / 1024
-    return res
-
-
-@functools.lru_cache(maxsize=1)
-def _backtest() -> dict:
-    return _child("full")
-
-
-@functools.lru_cache(maxsize=1)
-def _read_only() -> dict:
-    return _child("read")
-
-
-def bench_evaluate_time() -> dict:
-    """Whole backtest (7 methods, cut-offs 2017-2019, window 3, 1000 bootstraps).
-
-    Baseline: pandas read of the participations CSV in the same subprocess.
-    """
-    res = _backtest()
-    return {
-        "value": res["wall_s"],
-        "unit": "s",
-        "goal": 180.0,
-        "baseline": res["read_s"],
-        "ratio": res["wall_s"] / res["read_s"],
-    }
-
-
-def bench_evaluate_memory() -> dict:
-    """Peak RSS of the backtest subprocess; baseline = a subprocess that only reads the CSV."""
-    res = _backtest()
-    base = _read_only()
-    return {
-        "value": res["peak_mb"],
-        "unit": "MB",
-        "goal": 1500.0,
-        "baseline": base["peak_mb"],
-        "ratio": res["peak_mb"] / base["peak_mb"],
-    }
+# The whole backtest (7 methods, cut-offs 2017-2019, window 3, 1000 bootstraps)
+_BACKTEST = Backtest("network.evaluate:evaluate_file")
 
 
 BENCHMARKS: dict[str, Callable[[], dict]] = {
@@ -247,8 +148,8 @@ BENCHMARKS: dict[str, Callable[[], dict]] = {
     "suggest_p50_ms": bench_p50,
     "suggest_hub_ms": bench_hub,
     "suggest_vs_networkx_ratio": bench_vs_networkx,
-    "evaluate_s": bench_evaluate_time,
-    "evaluate_peak_mb": bench_evaluate_memory,
+    "evaluate_s": functools.partial(_BACKTEST.time_entry, 180.0),
+    "evaluate_peak_mb": functools.partial(_BACKTEST.memory_entry, 1500.0),
 }
 
 
@@ -259,4 +160,4 @@ if __name__ == "__main__":
     if "evaluate_s" in names:
         from network.evaluate import format_table
 
-        print(format_table(_backtest()))
+        print(format_table(_BACKTEST.result))
