@@ -22,10 +22,9 @@ import numpy as np
 import pandas as pd
 
 from .._parse import fix_mojibake_series, neutralise_formulas, parse_dates, parse_numbers
-from ..errors import DataError
 from ..model import ORG_TYPES, normalise_country
 from ..resolve import new_organisation_id, normalise_name
-from ._base import EMPTIED, ImportReport, Problems
+from ._base import EMPTIED, SKIPPED, ImportReport, Problems
 
 __all__ = ["ROLES", "canonical_programme", "canonical_role"]
 
@@ -50,12 +49,42 @@ def _text(frame: pd.DataFrame, column: str | None) -> pd.Series:
     return values.astype(str).str.strip()
 
 
-def _raise_at(frame: pd.DataFrame, mask: pd.Series, column: str, msg: str, value_col=None):
-    """Raise a :class:`DataError` at the first row of ``mask`` (for problems of a whole file)."""
-    pos = mask.to_numpy().nonzero()[0][0]
-    row = frame.iloc[pos]
-    value = row[value_col or column] if (value_col or column) in frame.columns else None
-    raise DataError(msg, file=row["file"], row=int(row["row"]), column=column, value=value)
+def _skip_rows(
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    problem: str,
+    problems: Problems,
+    rejected: list[pd.DataFrame],
+    *,
+    value_col: str | None = None,
+) -> pd.DataFrame:
+    """Record the rows of ``mask`` as skipped (a problem each), keep them as read in ``rejected``.
+
+    Returns the other rows, re-indexed. ``frame`` has ``file`` and ``row``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["1", ""], "file": "p.csv", "row": [1, 2]})
+    >>> problems, rejected = Problems(), []
+    >>> kept = _skip_rows(frame, frame["id"].eq(""), "id", "needs an id", problems, rejected)
+    >>> kept["id"].tolist()
+    ['1']
+    >>> rejected[0]["problem"].tolist(), problems.rows()[0]["row"]
+    (['needs an id'], 2)
+    """
+    if not mask.any():
+        return frame
+    problems.add(frame, mask, column, problem, SKIPPED, value_col=value_col)
+    shown = [c for c in frame.columns if c not in ("file", "row") and not str(c).startswith("_")]
+    rejected.append(frame.loc[mask, shown].assign(problem=problem))
+    return frame[~mask].reset_index(drop=True)
+
+
+def _rejected(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The skipped rows of every file in one frame (``None`` if none)."""
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 # -- countries ------------------------------------------------------------------------------------
@@ -228,7 +257,7 @@ def canonical_role(value: object, table: dict[str, str] | None = None) -> str | 
 def _roles(
     frame: pd.DataFrame, column: str, label: str, table: dict[str, str], problems: Problems
 ) -> pd.Series:
-    """Roles of a column; an unknown role is a problem and gets the default role ``partner``."""
+    """Roles of a column; an unknown role is a problem and becomes empty (``None``), unguessed."""
     values = frame[column].fillna("").astype(str)
     out = values.map({v: table.get(_role_key(v)) for v in values.unique()})
     bad = out.isna()
@@ -236,12 +265,11 @@ def _roles(
         frame,
         bad,
         label,
-        "unknown role (expected lead/LP, partner/PP or associated/AP); "
-        "stored as the default role 'partner'",
+        "unknown role (expected lead/LP, partner/PP or associated/AP): stored without a role",
         EMPTIED,
         value_col=column,
     )
-    return out.fillna("partner")
+    return out.astype(object).where(~bad, None)
 
 
 def _types(values: pd.Series) -> pd.Series:
@@ -393,10 +421,10 @@ def _merge_participations(
     """
     from ._base import MERGED
 
-    dup = parts.duplicated(["org_key", "project_key"], keep=False)
+    keys = ["org_key", "project_key"]
+    dup = parts.duplicated(keys, keep=False)
     if not dup.any():
         return parts
-    later = parts.duplicated(["org_key", "project_key"])
     problems.add(
         frame,
         dup,
@@ -405,9 +433,15 @@ def _merge_participations(
         MERGED,
         value_col=value_col,
     )
-    group = parts.groupby(["org_key", "project_key"], sort=False)
-    budget = group["budget"].transform(lambda b: b.sum(min_count=1))
-    rank = parts["role"].map(_ROLE_RANK).fillna(1)
-    best = rank.groupby([parts["org_key"], parts["project_key"]], sort=False).transform("min")
-    role = best.map({v: k for k, v in _ROLE_RANK.items()})
-    return parts.assign(budget=budget, role=role)[~later]
+    repeats = parts[dup]
+    by = [repeats["org_key"], repeats["project_key"]]
+    budget = repeats["budget"].astype(float).groupby(by, sort=False).transform("sum", min_count=1)
+    rank = repeats["role"].map(_ROLE_RANK)  # an unknown role (None) ranks nowhere
+    best = rank.groupby(by, sort=False).transform("min")
+    role = best.map({v: k for k, v in _ROLE_RANK.items()}).astype(object)
+    merged = parts.copy()
+    merged["budget"] = merged["budget"].astype(float)
+    merged["role"] = merged["role"].astype(object)
+    merged.loc[dup, "budget"] = budget
+    merged.loc[dup, "role"] = role.where(role.notna(), None)
+    return merged[~parts.duplicated(keys)]
