@@ -14,7 +14,9 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -132,34 +134,76 @@ def _countries(
     return out, unknown
 
 
-def _country_by_name(name: str) -> str | None:
+#: Languages whose country names an import understands, beside English: the North Sea's.
+_NAME_LANGUAGES = ("de", "nl", "da", "nb", "nn", "sv", "fr")
+#: Names that are no country of ISO 3166 but stand for one in partner lists.
+_COUNTRY_ALIASES = {
+    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "holland": "NL",
+}  # fmt: skip
+
+
+def _name_key(name: str) -> str:
+    """A country name compared without case, accents, 'the' and punctuation."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w]+", " ", text).strip()
+    return text.removeprefix("the ")
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """ISO code of every country name known: pycountry's, in English and the North Sea's languages.
+
+    English names (name, official and common name, alpha-3) win; a
+    translated name that stands for two countries is left out (never guessed).
+    The GeoNames names of :func:`network.model.country_info` count too.
+    """
+    import gettext
+
+    import pycountry
+
     from ..model import _iso_countries
 
-    wanted = name.strip().casefold().removeprefix("the ")
-    aliases = {
-        "united kingdom": "GB",
-        "uk": "GB",
-        "great britain": "GB",
-        "england": "GB",
-        "scotland": "GB",
-        "wales": "GB",
-        "holland": "NL",
-        "netherlands": "NL",
-        "deutschland": "DE",
-        "danmark": "DK",
-        "norge": "NO",
-        "sverige": "SE",
-        "belgie": "BE",
-        "belgië": "BE",
-        "belgique": "BE",
-        "nederland": "NL",
-    }
-    if wanted in aliases:
-        return aliases[wanted]
-    for code, country in _iso_countries().items():
-        if country.casefold().removeprefix("the ") == wanted:
-            return code
-    return None
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for name in (
+            country.name,
+            country.alpha_3,
+            *(getattr(country, field, None) for field in ("official_name", "common_name")),
+        ):
+            if name:
+                table.setdefault(_name_key(name), country.alpha_2)
+    for code, name in _iso_countries().items():
+        table.setdefault(_name_key(name), code)
+    translated: dict[str, set[str]] = {}
+    for language in _NAME_LANGUAGES:
+        words = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        for country in pycountry.countries:
+            for name in (country.name, getattr(country, "common_name", None)):
+                if name:
+                    translated.setdefault(_name_key(words.gettext(name)), set()).add(
+                        country.alpha_2
+                    )
+    for key, codes in translated.items():
+        if len(codes) == 1 and key not in table:
+            table[key] = next(iter(codes))
+    table.update(_COUNTRY_ALIASES)
+    table.pop("", None)
+    return table
+
+
+def _country_by_name(name: str) -> str | None:
+    """ISO code of a country name (English, or a language of the North Sea), else None.
+
+    Examples
+    --------
+    >>> [_country_by_name(n) for n in ("Deutschland", "Norge", "belgie", "The Netherlands")]
+    ['DE', 'NO', 'BE', 'NL']
+    >>> _country_by_name("Tyskland"), _country_by_name("Scotland"), _country_by_name("Atlantis")
+    ('DE', 'GB', None)
+    """
+    return _country_names().get(_name_key(name))
 
 
 # -- numbers, dates, text -------------------------------------------------------------------------

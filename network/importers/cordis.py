@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._parse import check_rows, check_size, check_zip, shorten, sniff_kind, zip_member
+from .._parse import ENCODINGS, check_rows, check_size, check_zip, shorten, sniff_kind, zip_member
 from ..errors import DataError
 from ._base import EMPTIED, ImportReport, Problems, Progress, Source, _Batch
 from ._clean import (
@@ -160,7 +160,7 @@ def _read_cordis_csv(label: str, data: bytes, wanted: dict[str, bool]) -> pd.Dat
         raise DataError(msg, file=label, row=0, column=missing[0])
     usecols = [lookup[c.casefold()] for c in wanted if c.casefold() in lookup]
     frame = None
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    for encoding in ENCODINGS:  # as decode_text, without a copy of the text
         try:
             frame = pd.read_csv(
                 io.BytesIO(data),
