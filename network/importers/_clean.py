@@ -455,14 +455,47 @@ def _nan(frame: pd.DataFrame) -> pd.Series:
 _ROLE_RANK = {"lead": 0, "partner": 1, "associated": 2}
 
 
-def _merge_participations(
-    parts: pd.DataFrame, frame: pd.DataFrame, label: str, problems: Problems, *, value_col: str
+def _participations(
+    frame: pd.DataFrame,
+    problems: Problems,
+    *,
+    org_key: pd.Series,
+    project_key: pd.Series,
+    role: pd.Series,
+    budget: pd.Series | float,
+    source_url: pd.Series | str | None,
+    label: str,
+    value_col: str,
 ) -> pd.DataFrame:
     """One participation per organisation and project: budgets added, the highest role kept.
 
-    ``parts`` and ``frame`` (the rows as read, with ``file`` and ``row``) share
-    their index. Repeats are recorded as a problem naming their rows.
+    The columns are aligned with ``frame`` (the rows as read, with ``file`` and
+    ``row``). Repeats are recorded as a problem naming their rows (column
+    ``label``, value from ``value_col``).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"file": "t.csv", "row": [1, 2], "name": ["A", "A"]})
+    >>> problems = Problems()
+    >>> parts = _participations(rows, problems, org_key=pd.Series(["a", "a"]),
+    ...                         project_key=pd.Series(["p", "p"]),
+    ...                         role=pd.Series(["partner", None]), budget=pd.Series([1.0, 2.5]),
+    ...                         source_url=None, label="name", value_col="name")
+    >>> parts[["role", "budget"]].values.tolist(), problems.rows()[1]["row"]
+    ([['partner', 3.5]], 2)
     """
+    parts = pd.DataFrame(
+        {
+            "org_key": org_key,
+            "project_key": project_key,
+            "role": role,
+            "budget": budget,
+            "source_url": source_url,
+            "file": frame["file"],
+            "row": frame["row"],
+        },
+        index=frame.index,
+    )
     from ._base import MERGED
 
     keys = ["org_key", "project_key"]

@@ -35,8 +35,8 @@ from ._clean import (
     _countries,
     _dates,
     _head,
-    _merge_participations,
     _numbers,
+    _participations,
     _raw_json,
     _rejected,
     _roles,
@@ -275,9 +275,6 @@ def _cordis_batch(
     unknown = pd.Series(pd.Index(proj["id"]).get_indexer(org["projectID"]) < 0, index=org.index)
     problem = f"projectID points at no project of {plabel!r}"
     org = _skip_rows(org, unknown, "projectID", problem, problems, rejected)
-    role = _roles(org, "role", "role", _CORDIS_ROLES, problems)
-    org["_role"] = role
-    org["_budget"] = _numbers(org, "ecContribution", "ecContribution", problems)
     # organisations: one per PIC, from its first row that has a name
     named = org["name"].str.strip().ne("")
     first = org.assign(_named=~named).sort_values("_named", kind="stable")
@@ -319,19 +316,16 @@ def _cordis_batch(
         }
     )
     orgs["raw"] = _raw_json(first, [*_CORDIS_ORG, "file", "row"])
-    participations = pd.DataFrame(
-        {
-            "org_key": "pic:" + org["organisationID"],
-            "project_key": org["projectID"],
-            "role": org["_role"],
-            "budget": org["_budget"],
-            "source_url": _CORDIS_URL + org["projectID"],
-            "file": org["file"],
-            "row": org["row"],
-        }
-    )
-    participations = _merge_participations(
-        participations, org, "organisationID", problems, value_col="organisationID"
+    participations = _participations(
+        org,
+        problems,
+        org_key="pic:" + org["organisationID"],
+        project_key=org["projectID"],
+        role=_roles(org, "role", "role", _CORDIS_ROLES, problems),
+        budget=_numbers(org, "ecContribution", "ecContribution", problems),
+        source_url=_CORDIS_URL + org["projectID"],
+        label="organisationID",
+        value_col="organisationID",
     )
     return _Batch(
         orgs,

@@ -42,10 +42,10 @@ from ._clean import (
     _dates,
     _find,
     _head,
-    _merge_participations,
     _new_org_ids,
     _numbers,
     _org_keys,
+    _participations,
     _raw_json,
     _rejected,
     _roles,
@@ -309,21 +309,16 @@ def _keep_batch(
     )
     raw_cols = [c for c in part.columns if not str(c).startswith("_")]
     orgs_all["raw"] = _raw_json(part[raw_cols].astype(str), raw_cols)
-    participations = pd.DataFrame(
-        {
-            "org_key": orgs_all["key"],
-            "project_key": part["_key"],
-            "role": _roles(part, "_lead", "Lead partner", ROLES, problems),
-            "budget": _numbers(part, "_erdf", "ERDF contribution", problems)
-            if erdf
-            else pd.Series(np.nan, index=part.index),
-            "source_url": None,
-            "file": part["file"],
-            "row": part["row"],
-        }
-    )
-    participations = _merge_participations(
-        participations, part, "Organisation in English", problems, value_col="_name"
+    participations = _participations(
+        part,
+        problems,
+        org_key=orgs_all["key"],
+        project_key=part["_key"],
+        role=_roles(part, "_lead", "Lead partner", ROLES, problems),
+        budget=_numbers(part, "_erdf", "ERDF contribution", problems) if erdf else np.nan,
+        source_url=None,
+        label="Organisation in English",
+        value_col="_name",
     )
     orgs = orgs_all.drop_duplicates("key").reset_index(drop=True)
     return _Batch(
