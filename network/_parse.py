@@ -440,8 +440,8 @@ def decode_text(data: bytes, *, file: str) -> tuple[str, str]:
     in ``benchmarks/bench_import.py``, on the real CORDIS files): both read the
     UTF-8 and UTF-16 files right, but the library took the real FP7 names and
     addresses saved as cp1252 (what Excel writes in Western Europe) for
-    ISO-8859-10 or HP Roman-8 and garbled them, and took ~16x longer (0.57 s
-    against 0.03 s for the six files). Strict UTF-8 rarely decodes anything
+    ISO-8859-10 or HP Roman-8 and garbled them, and took 9-16x longer (0.36-0.57 s
+    against 0.03-0.04 s for the six files). Strict UTF-8 rarely decodes anything
     else; the sources of this project are Western European, so cp1252 comes
     next, and Latin-1 (which decodes any byte) last.
 
