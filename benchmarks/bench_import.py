@@ -111,6 +111,76 @@ def import_peak_mb() -> dict:
     return entry(value, "MB", 1000.0, baseline, baseline_is="peak RSS of pandas.read_csv only")
 
 
+# -- encoding detection: ours (network._parse.decode_text) against charset-normalizer --------------
+def _encoding_cases() -> dict[str, tuple[bytes, str]]:
+    """Real files as users have them: {label: (bytes, the text they hold)}.
+
+    The CORDIS files as published (UTF-8), and the real FP7 organisation
+    names and addresses saved as Excel on Windows in Western Europe does
+    (cp1252), whole and as a short file, and as UTF-16.
+    """
+    import gzip
+
+    folder = shared(_FOLDER)
+    fp7 = gzip.decompress(shared("cordis_fp7_organizations_addresses.csv.gz").read_bytes())
+    text = fp7.decode("utf-8")
+    western = text.encode("cp1252", "replace").decode("cp1252")
+    short = "\n".join(western.splitlines()[:200])
+    out = {}
+    for name in ("organization.csv", "project.csv"):
+        data = (folder / name).read_bytes()
+        out[f"{name} (utf-8)"] = (data, data.decode("utf-8-sig"))
+    out["fp7 addresses (utf-8)"] = (fp7, text)
+    out["fp7 addresses (cp1252)"] = (western.encode("cp1252"), western)
+    out["fp7 addresses, 200 rows (cp1252)"] = (short.encode("cp1252"), short)
+    out["fp7 addresses (utf-16)"] = (text.encode("utf-16"), text)
+    return out
+
+
+@functools.cache
+def _encodings() -> dict:
+    import charset_normalizer
+
+    from network._parse import decode_text
+
+    def ours(data: bytes) -> str:
+        return decode_text(data, file="bench")[0]
+
+    def library(data: bytes) -> str:
+        best = charset_normalizer.from_bytes(data).best()
+        return "" if best is None else str(best)
+
+    out: dict = {"ours_s": 0.0, "library_s": 0.0, "ours_right": [], "library_right": []}
+    for label, (data, text) in _encoding_cases().items():
+        for who, decode in (("ours", ours), ("library", library)):
+            seconds, decoded = timed(lambda d=data, f=decode: f(d), repeat=2)
+            out[f"{who}_s"] += seconds
+            if decoded == text:
+                out[f"{who}_right"].append(label)
+    out["cases"] = len(_encoding_cases())
+    return out
+
+
+def encoding_detect_s() -> dict:
+    """Decode real files of unknown encoding: ours, against charset-normalizer (goal 1 s).
+
+    Both decode the same bytes in the same run; ``ours_right`` and
+    ``library_right`` name the files each decodes to the text they hold.
+    Baseline: charset-normalizer's ``from_bytes(...).best()``.
+    """
+    m = _encodings()
+    return entry(
+        m["ours_s"],
+        "s",
+        1.0,
+        m["library_s"],
+        baseline_is="charset_normalizer.from_bytes(data).best() on the same files",
+        cases=m["cases"],
+        ours_right=m["ours_right"],
+        library_right=m["library_right"],
+    )
+
+
 # -- a hostile XLSX: 2.5 MB on disk, one sheet that unpacks to ~550 MB ----------------------------
 _HOSTILE_ROWS = 1_500_000
 _NAME = "Nordsee Offshore Wind Energie Kompetenzzentrum und Innovationscluster " * 4
@@ -251,4 +321,5 @@ BENCHMARKS = {
     "import_peak_mb": import_peak_mb,
     "hostile_xlsx_refuse_s": hostile_xlsx_refuse_s,
     "hostile_xlsx_peak_mb": hostile_xlsx_peak_mb,
+    "encoding_detect_s": encoding_detect_s,
 }

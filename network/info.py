@@ -26,8 +26,9 @@ def partner_completeness(ws: Workspace) -> pd.DataFrame:
     """How complete each project's partner list is.
 
     Returns one row per project: ``project_id``, ``listed`` (its lead and
-    project partners in the workspace), ``associated``, ``stated`` (the number a
-    public page states, or missing) and ``complete``: the listed partners
+    project partners in the workspace, and those whose role is unknown),
+    ``associated``, ``stated`` (the number a public page states, or missing)
+    and ``complete``: the listed partners
     match the stated number (associated partners count too when the page's
     number includes them).
 
@@ -38,7 +39,7 @@ def partner_completeness(ws: Workspace) -> pd.DataFrame:
     frame = pd.read_sql_query(
         "SELECT j.id AS project_id, j.partners_stated AS stated,"
         " j.partners_source_url AS source_url,"
-        " COUNT(p.project_id) FILTER (WHERE p.role <> 'associated') AS listed,"
+        " COUNT(p.project_id) FILTER (WHERE p.role IS NOT 'associated') AS listed,"
         " COUNT(p.project_id) FILTER (WHERE p.role = 'associated') AS associated"
         " FROM projects j LEFT JOIN participations p ON p.project_id = j.id GROUP BY j.id",
         ws.conn,

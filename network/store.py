@@ -144,6 +144,21 @@ MIGRATIONS: tuple[str, ...] = (
             REFERENCES network_metrics_runs (network_version, filters) ON DELETE CASCADE
     ) WITHOUT ROWID;
     """,
+    # 5 -> 6: a participation's role may be unknown (NULL) rather than guessed; SQLite cannot
+    # drop NOT NULL in place, so the table is rebuilt (in the migration's one transaction)
+    """
+    CREATE TABLE participations_v6 (
+        organisation_id TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        role TEXT DEFAULT 'partner', budget REAL, source_url TEXT, origin TEXT NOT NULL,
+        PRIMARY KEY (organisation_id, project_id)
+    ) WITHOUT ROWID;
+    INSERT INTO participations_v6 (organisation_id, project_id, role, budget, source_url, origin)
+        SELECT organisation_id, project_id, role, budget, source_url, origin FROM participations;
+    DROP TABLE participations;
+    ALTER TABLE participations_v6 RENAME TO participations;
+    CREATE INDEX participations_project ON participations (project_id);
+    """,
 )
 SCHEMA_VERSION: int = len(MIGRATIONS)
 
@@ -532,7 +547,11 @@ class Workspace:
         return pd.read_sql_query("SELECT * FROM projects ORDER BY start_date, id", self._conn)
 
     def participations(self) -> pd.DataFrame:
-        """All participations joined with their project's programme, dates and themes."""
+        """All participations joined with their project's programme, dates and themes.
+
+        ``role`` is ``lead``, ``partner``, ``associated``, or ``None`` where an
+        imported file's role could not be read (never guessed).
+        """
         return pd.read_sql_query(
             "SELECT p.organisation_id, p.project_id, p.role, p.budget, p.source_url, "
             "j.programme, j.start_date, j.end_date, j.themes, j.acronym, j.title "

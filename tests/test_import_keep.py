@@ -153,6 +153,24 @@ def test_a_partner_of_an_unknown_project_is_an_error(tmp_path):
     assert "Search results, partners" in err.value.file
 
 
+def test_a_duplicate_project_is_named_and_skipped_with_its_reason(tmp_path):
+    projects = [*PROJECTS, [*PROJECTS[1][:4], "HyTrucks again", *PROJECTS[1][5:]]]
+    path = write_keep(tmp_path / "keep.xlsx", projects=projects)
+    with Workspace(tmp_path / "w.sqlite", seed=False) as ws:
+        with pytest.raises(DataError, match="duplicate project") as err:
+            import_files(ws, path, format="keep", locate=False)
+        assert (err.value.row, err.value.column, err.value.value) == (
+            4,
+            "Project acronym",
+            "HyTrucks",
+        )
+        report = import_files(ws, path, format="keep", locate=False, on_error="skip")
+        titles = set(ws.projects()["title"])
+    assert "Hydrogen trucks for North Sea ports" in titles and "HyTrucks again" not in titles
+    assert report.rows_skipped == 1 and report.rejected["problem"].str.startswith("duplicate").all()
+    assert report.added["participations"] == 5
+
+
 def test_a_missing_sheet_or_column_is_named(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "Search results, projects"

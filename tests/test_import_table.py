@@ -219,3 +219,25 @@ def test_data_page_shows_the_report_of_an_import(monkeypatch, tmp_path):
     assert history[0]["origin"].tolist() == ["import:table:p"]
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_country_names_in_the_languages_of_the_north_sea(tmp_path):
+    path = tmp_path / "partners.csv"
+    path.write_text(
+        "Partner;Land\nHafen Hamburg GmbH;Deutschland\nAalborg Havn;Danmark\n"
+        "Equinor ASA;Norge\nPort de Calais;Royaume-Uni\nHavenbedrijf;Nederland\n"
+        "Göteborgs Hamn;Sverige\nAtlantis Port;Atlantis\n",
+        encoding="utf-8",
+    )
+    with Workspace(tmp_path / "w.sqlite", seed=False) as ws:
+        report = _import(ws, path, {"name": "Partner", "country": "Land"}, on_error="skip")
+        countries = ws.organisations().set_index("name")["country"].to_dict()
+    assert countries == {
+        "Hafen Hamburg GmbH": "DE",
+        "Aalborg Havn": "DK",
+        "Equinor ASA": "NO",
+        "Port de Calais": "GB",
+        "Havenbedrijf": "NL",
+        "Göteborgs Hamn": "SE",
+    }
+    assert [(p["row"], p["value"]) for p in report.problems] == [(7, "Atlantis")]

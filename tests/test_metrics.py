@@ -132,13 +132,13 @@ def test_only_the_most_recent_filter_sets_are_kept(workspace_path, karate):
         assert rows[0] == Workspace.METRICS_KEPT
 
 
-def test_a_workspace_of_schema_3_gains_the_metrics_tables(workspace_path):
+def test_a_workspace_of_schema_4_gains_the_metrics_tables(workspace_path):
     from network.store import SCHEMA_VERSION
 
     with Workspace(workspace_path, seed=False) as ws:
         ws.conn.execute("DROP TABLE network_metrics")
         ws.conn.execute("DROP TABLE network_metrics_runs")
-        ws.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        ws.conn.execute("PRAGMA user_version = 4")  # before the metrics tables (4 -> 5)
     with Workspace(workspace_path, seed=False) as ws:
         assert ws.schema_version == SCHEMA_VERSION
         assert not ws.has_metrics(1, "")

@@ -269,3 +269,15 @@ def test_missing_metrics_show_a_dash_not_a_traceback(app, workspace_path, monkey
     assert int(metrics["Partners"]) > 0
     at = app("network:network_page")
     assert not at.exception
+
+
+def test_organisation_shows_an_unknown_role_as_a_dash(app, workspace_path):
+    from network.store import Workspace
+
+    ev = _energy_valley(workspace_path)
+    with Workspace(workspace_path) as ws, ws.transaction() as conn:
+        conn.execute("UPDATE participations SET role = NULL WHERE organisation_id = ?", (ev,))
+    at = app("organisation:organisation_page", org=ev)
+    assert not at.exception
+    projects = at.dataframe[0].value
+    assert len(projects) and projects["role"].eq("—").all()

@@ -104,6 +104,47 @@ def test_migrates_an_old_schema_and_refuses_a_newer_one(workspace_path):
         Workspace(workspace_path)
 
 
+def test_schema_5_participations_gain_a_nullable_role_and_keep_their_rows(workspace_path):
+    conn = sqlite3.connect(workspace_path)
+    conn.executescript(";".join(MIGRATIONS[:5]) + "; PRAGMA user_version = 5;")
+    conn.executescript(
+        "INSERT INTO organisations (id, name, country, origin) VALUES ('a', 'A', 'DE', 'user');"
+        "INSERT INTO organisations (id, name, country, origin) VALUES ('b', 'B', 'NL', 'user');"
+        "INSERT INTO projects (id, acronym, origin) VALUES ('p', 'P', 'user');"
+        "INSERT INTO participations VALUES ('a', 'p', 'lead', 1.5, 'https://x.example', 'user');"
+        "INSERT INTO participations VALUES ('b', 'p', 'associated', NULL, NULL, 'bundled');"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="NOT NULL"):
+        conn.execute("INSERT INTO participations VALUES ('b', 'p', NULL, NULL, NULL, 'user')")
+    conn.commit()
+    conn.close()
+    with Workspace(workspace_path, seed=False) as ws:
+        assert ws.schema_version == SCHEMA_VERSION == 6
+        rows = ws.conn.execute(
+            "SELECT organisation_id, project_id, role, budget, source_url, origin "
+            "FROM participations ORDER BY organisation_id"
+        ).fetchall()
+        assert [tuple(r) for r in rows] == [
+            ("a", "p", "lead", 1.5, "https://x.example", "user"),
+            ("b", "p", "associated", None, None, "bundled"),
+        ]
+        with ws.transaction() as tx:
+            tx.execute("UPDATE participations SET role = NULL WHERE organisation_id = 'b'")
+        assert ws.participations().set_index("organisation_id")["role"].isna().tolist() == [
+            False,
+            True,
+        ]
+        indexes = {r[1] for r in ws.conn.execute("PRAGMA index_list(participations)")}
+        assert "participations_project" in indexes
+        tables = {r[0] for r in ws.conn.execute("SELECT name FROM sqlite_master")}
+        assert "participations_v6" not in tables
+        assert ws.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert ws.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        with ws.transaction() as tx:  # the foreign keys still hold: deleting cascades
+            tx.execute("DELETE FROM organisations WHERE id = 'a'")
+        assert ws.counts()["participations"] == 1
+
+
 def test_not_a_workspace_file(tmp_path):
     path = tmp_path / "junk.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)

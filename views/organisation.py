@@ -133,7 +133,7 @@ def project_rows(parts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
             "programme": parts["programme"].fillna("").astype(str),
             "start_date": parts["start_date"].fillna("").astype(str),
             "end_date": parts["end_date"].fillna("").astype(str),
-            "role": parts["role"].fillna("").astype(str),
+            "role": parts["role"].fillna("").astype(str).replace("", "—"),  # — : unknown
             "partners": pages["partners_listed"].fillna("").astype(str).to_numpy(),
             "link": [
                 project_link(i, p, u, s)

@@ -14,7 +14,9 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,10 +24,9 @@ import numpy as np
 import pandas as pd
 
 from .._parse import fix_mojibake_series, neutralise_formulas, parse_dates, parse_numbers
-from ..errors import DataError
 from ..model import ORG_TYPES, normalise_country
 from ..resolve import new_organisation_id, normalise_name
-from ._base import EMPTIED, ImportReport, Problems
+from ._base import EMPTIED, SKIPPED, ImportReport, Problems
 
 __all__ = ["ROLES", "canonical_programme", "canonical_role"]
 
@@ -50,12 +51,42 @@ def _text(frame: pd.DataFrame, column: str | None) -> pd.Series:
     return values.astype(str).str.strip()
 
 
-def _raise_at(frame: pd.DataFrame, mask: pd.Series, column: str, msg: str, value_col=None):
-    """Raise a :class:`DataError` at the first row of ``mask`` (for problems of a whole file)."""
-    pos = mask.to_numpy().nonzero()[0][0]
-    row = frame.iloc[pos]
-    value = row[value_col or column] if (value_col or column) in frame.columns else None
-    raise DataError(msg, file=row["file"], row=int(row["row"]), column=column, value=value)
+def _skip_rows(
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    problem: str,
+    problems: Problems,
+    rejected: list[pd.DataFrame],
+    *,
+    value_col: str | None = None,
+) -> pd.DataFrame:
+    """Record the rows of ``mask`` as skipped (a problem each), keep them as read in ``rejected``.
+
+    Returns the other rows, re-indexed. ``frame`` has ``file`` and ``row``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["1", ""], "file": "p.csv", "row": [1, 2]})
+    >>> problems, rejected = Problems(), []
+    >>> kept = _skip_rows(frame, frame["id"].eq(""), "id", "needs an id", problems, rejected)
+    >>> kept["id"].tolist()
+    ['1']
+    >>> rejected[0]["problem"].tolist(), problems.rows()[0]["row"]
+    (['needs an id'], 2)
+    """
+    if not mask.any():
+        return frame
+    problems.add(frame, mask, column, problem, SKIPPED, value_col=value_col)
+    shown = [c for c in frame.columns if c not in ("file", "row") and not str(c).startswith("_")]
+    rejected.append(frame.loc[mask, shown].assign(problem=problem))
+    return frame[~mask].reset_index(drop=True)
+
+
+def _rejected(frames: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The skipped rows of every file in one frame (``None`` if none)."""
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 # -- countries ------------------------------------------------------------------------------------
@@ -103,34 +134,76 @@ def _countries(
     return out, unknown
 
 
-def _country_by_name(name: str) -> str | None:
+#: Languages whose country names an import understands, beside English: the North Sea's.
+_NAME_LANGUAGES = ("de", "nl", "da", "nb", "nn", "sv", "fr")
+#: Names that are no country of ISO 3166 but stand for one in partner lists.
+_COUNTRY_ALIASES = {
+    "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "holland": "NL",
+}  # fmt: skip
+
+
+def _name_key(name: str) -> str:
+    """A country name compared without case, accents, 'the' and punctuation."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w]+", " ", text).strip()
+    return text.removeprefix("the ")
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """ISO code of every country name known: pycountry's, in English and the North Sea's languages.
+
+    English names (name, official and common name, alpha-3) win; a
+    translated name that stands for two countries is left out (never guessed).
+    The GeoNames names of :func:`network.model.country_info` count too.
+    """
+    import gettext
+
+    import pycountry
+
     from ..model import _iso_countries
 
-    wanted = name.strip().casefold().removeprefix("the ")
-    aliases = {
-        "united kingdom": "GB",
-        "uk": "GB",
-        "great britain": "GB",
-        "england": "GB",
-        "scotland": "GB",
-        "wales": "GB",
-        "holland": "NL",
-        "netherlands": "NL",
-        "deutschland": "DE",
-        "danmark": "DK",
-        "norge": "NO",
-        "sverige": "SE",
-        "belgie": "BE",
-        "belgië": "BE",
-        "belgique": "BE",
-        "nederland": "NL",
-    }
-    if wanted in aliases:
-        return aliases[wanted]
-    for code, country in _iso_countries().items():
-        if country.casefold().removeprefix("the ") == wanted:
-            return code
-    return None
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for name in (
+            country.name,
+            country.alpha_3,
+            *(getattr(country, field, None) for field in ("official_name", "common_name")),
+        ):
+            if name:
+                table.setdefault(_name_key(name), country.alpha_2)
+    for code, name in _iso_countries().items():
+        table.setdefault(_name_key(name), code)
+    translated: dict[str, set[str]] = {}
+    for language in _NAME_LANGUAGES:
+        words = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        for country in pycountry.countries:
+            for name in (country.name, getattr(country, "common_name", None)):
+                if name:
+                    translated.setdefault(_name_key(words.gettext(name)), set()).add(
+                        country.alpha_2
+                    )
+    for key, codes in translated.items():
+        if len(codes) == 1 and key not in table:
+            table[key] = next(iter(codes))
+    table.update(_COUNTRY_ALIASES)
+    table.pop("", None)
+    return table
+
+
+def _country_by_name(name: str) -> str | None:
+    """ISO code of a country name (English, or a language of the North Sea), else None.
+
+    Examples
+    --------
+    >>> [_country_by_name(n) for n in ("Deutschland", "Norge", "belgie", "The Netherlands")]
+    ['DE', 'NO', 'BE', 'NL']
+    >>> _country_by_name("Tyskland"), _country_by_name("Scotland"), _country_by_name("Atlantis")
+    ('DE', 'GB', None)
+    """
+    return _country_names().get(_name_key(name))
 
 
 # -- numbers, dates, text -------------------------------------------------------------------------
@@ -228,7 +301,7 @@ def canonical_role(value: object, table: dict[str, str] | None = None) -> str | 
 def _roles(
     frame: pd.DataFrame, column: str, label: str, table: dict[str, str], problems: Problems
 ) -> pd.Series:
-    """Roles of a column; an unknown role is a problem and gets the default role ``partner``."""
+    """Roles of a column; an unknown role is a problem and becomes empty (``None``), unguessed."""
     values = frame[column].fillna("").astype(str)
     out = values.map({v: table.get(_role_key(v)) for v in values.unique()})
     bad = out.isna()
@@ -236,12 +309,11 @@ def _roles(
         frame,
         bad,
         label,
-        "unknown role (expected lead/LP, partner/PP or associated/AP); "
-        "stored as the default role 'partner'",
+        "unknown role (expected lead/LP, partner/PP or associated/AP): stored without a role",
         EMPTIED,
         value_col=column,
     )
-    return out.fillna("partner")
+    return out.astype(object).where(~bad, None)
 
 
 def _types(values: pd.Series) -> pd.Series:
@@ -383,20 +455,53 @@ def _nan(frame: pd.DataFrame) -> pd.Series:
 _ROLE_RANK = {"lead": 0, "partner": 1, "associated": 2}
 
 
-def _merge_participations(
-    parts: pd.DataFrame, frame: pd.DataFrame, label: str, problems: Problems, *, value_col: str
+def _participations(
+    frame: pd.DataFrame,
+    problems: Problems,
+    *,
+    org_key: pd.Series,
+    project_key: pd.Series,
+    role: pd.Series,
+    budget: pd.Series | float,
+    source_url: pd.Series | str | None,
+    label: str,
+    value_col: str,
 ) -> pd.DataFrame:
     """One participation per organisation and project: budgets added, the highest role kept.
 
-    ``parts`` and ``frame`` (the rows as read, with ``file`` and ``row``) share
-    their index. Repeats are recorded as a problem naming their rows.
+    The columns are aligned with ``frame`` (the rows as read, with ``file`` and
+    ``row``). Repeats are recorded as a problem naming their rows (column
+    ``label``, value from ``value_col``).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"file": "t.csv", "row": [1, 2], "name": ["A", "A"]})
+    >>> problems = Problems()
+    >>> parts = _participations(rows, problems, org_key=pd.Series(["a", "a"]),
+    ...                         project_key=pd.Series(["p", "p"]),
+    ...                         role=pd.Series(["partner", None]), budget=pd.Series([1.0, 2.5]),
+    ...                         source_url=None, label="name", value_col="name")
+    >>> parts[["role", "budget"]].values.tolist(), problems.rows()[1]["row"]
+    ([['partner', 3.5]], 2)
     """
+    parts = pd.DataFrame(
+        {
+            "org_key": org_key,
+            "project_key": project_key,
+            "role": role,
+            "budget": budget,
+            "source_url": source_url,
+            "file": frame["file"],
+            "row": frame["row"],
+        },
+        index=frame.index,
+    )
     from ._base import MERGED
 
-    dup = parts.duplicated(["org_key", "project_key"], keep=False)
+    keys = ["org_key", "project_key"]
+    dup = parts.duplicated(keys, keep=False)
     if not dup.any():
         return parts
-    later = parts.duplicated(["org_key", "project_key"])
     problems.add(
         frame,
         dup,
@@ -405,9 +510,15 @@ def _merge_participations(
         MERGED,
         value_col=value_col,
     )
-    group = parts.groupby(["org_key", "project_key"], sort=False)
-    budget = group["budget"].transform(lambda b: b.sum(min_count=1))
-    rank = parts["role"].map(_ROLE_RANK).fillna(1)
-    best = rank.groupby([parts["org_key"], parts["project_key"]], sort=False).transform("min")
-    role = best.map({v: k for k, v in _ROLE_RANK.items()})
-    return parts.assign(budget=budget, role=role)[~later]
+    repeats = parts[dup]
+    by = [repeats["org_key"], repeats["project_key"]]
+    budget = repeats["budget"].astype(float).groupby(by, sort=False).transform("sum", min_count=1)
+    rank = repeats["role"].map(_ROLE_RANK)  # an unknown role (None) ranks nowhere
+    best = rank.groupby(by, sort=False).transform("min")
+    role = best.map({v: k for k, v in _ROLE_RANK.items()}).astype(object)
+    merged = parts.copy()
+    merged["budget"] = merged["budget"].astype(float)
+    merged["role"] = merged["role"].astype(object)
+    merged.loc[dup, "budget"] = budget
+    merged.loc[dup, "role"] = role.where(role.notna(), None)
+    return merged[~parts.duplicated(keys)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +40,7 @@ from ._base import (
     _DryRun,
     _noop,
 )
-from ._clean import _as_paths
+from ._clean import _ROLE_RANK, _as_paths
 from .cordis import SOURCE as CORDIS
 from .keep import SOURCE as KEEP
 from .package import SOURCE as PACKAGE
@@ -177,7 +177,6 @@ _ORG_INSERT = (
 _PROJECT_INSERT = ("id", *_PROJECT_COLS, "origin")
 _PART_INSERT = ("organisation_id", "project_id", "role", "budget", "source_url", "origin")
 _CACHE_KIB = 128 * 1024
-_ROLE_RANK = {"lead": 0, "partner": 1, "associated": 2}
 _ORG_OUTCOMES = {
     "pic": "same PIC as an organisation already in the workspace",
     "alias": "merged into another organisation earlier (a confirmed merge)",
@@ -320,8 +319,7 @@ def _write_projects(conn, projects, presolved, report: ImportReport) -> None:
 
 
 def _write_participations(conn, parts: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
-    origin = report.origin
-    rank = parts["role"].map(_ROLE_RANK).fillna(1).to_numpy()
+    rank = parts["role"].map(_ROLE_RANK).fillna(len(_ROLE_RANK)).to_numpy()  # unknown: last
     order = np.lexsort((parts["row"].to_numpy(), rank))
     dup = pd.Series(False, index=parts.index)
     dup.iloc[order] = parts.iloc[order].duplicated(["organisation_id", "project_id"]).to_numpy()
@@ -342,70 +340,77 @@ def _write_participations(conn, parts: pd.DataFrame, report: ImportReport) -> pd
         conn,
         params=(json.dumps(parts["project_id"].drop_duplicates().tolist()),),
     )
-    if len(existing):
-        parts = parts.merge(existing, on=["organisation_id", "project_id"], how="left")
-    else:
-        parts = parts.assign(existing_origin=None)
-    is_new = parts["existing_origin"].isna()
-    writable = is_new | _is_import(parts["existing_origin"])
-    rows = parts.loc[writable, list(_PART_INSERT[:-1])].assign(origin=origin)
-    rows = rows.sort_values(["organisation_id", "project_id"])
-    conn.executemany(
-        _upsert_sql("participations", _PART_INSERT, ("organisation_id", "project_id")),
-        _values(rows, _PART_INSERT),
-    )
-    report.count("participations", "added", int(is_new.sum()), "new participation")
-    report.count(
+    parts = _upsert(
+        conn,
         "participations",
-        "updated",
-        int((writable & ~is_new).sum()),
-        "imported before: updated from this file",
+        parts,
+        existing,
+        _PART_INSERT,
+        ("organisation_id", "project_id"),
+        report,
+        added="new participation",
+        kept="already in the workspace from the bundled data or the user: kept as it is",
+        examples=lambda kept: (
+            kept["organisation_id"].astype(str) + " in " + kept["project_id"].astype(str)
+        ),
     )
-    kept = ~writable
-    report.count(
-        "participations",
-        "skipped",
-        int(kept.sum()),
-        "already in the workspace from the bundled data or the user: kept as it is",
-        (
-            parts.loc[kept, "organisation_id"].astype(str)
-            + " in "
-            + parts.loc[kept, "project_id"].astype(str)
-        ).head(),
-    )
-    parts["status"] = np.where(is_new, "added", np.where(writable, "updated", "kept"))
     dropped = dropped.assign(status="duplicate", existing_origin=None)
     return pd.concat([parts, dropped], ignore_index=True)
 
 
 def _write_contact_points(conn, points: pd.DataFrame, orgs, report: ImportReport) -> None:
-    points = points.assign(
-        organisation_id=_lookup(points["org_key"], orgs["key"], orgs["id"]), origin=report.origin
-    )
+    points = points.assign(organisation_id=_lookup(points["org_key"], orgs["key"], orgs["id"]))
     existing = pd.read_sql_query(
         "SELECT organisation_id, kind, value, origin AS existing_origin FROM contact_points", conn
     )
-    points = points.merge(existing, on=["organisation_id", "kind", "value"], how="left")
-    is_new = points["existing_origin"].isna()
-    writable = is_new | _is_import(points["existing_origin"])
-    cols = ("organisation_id", "kind", "value", "source_url", "origin")
+    _upsert(
+        conn,
+        "contact_points",
+        points,
+        existing,
+        ("organisation_id", "kind", "value", "source_url", "origin"),
+        ("organisation_id", "kind", "value"),
+        report,
+        added="new contact point",
+        kept="already in the workspace from the bundled data: kept as it is",
+    )
+
+
+def _upsert(
+    conn,
+    table: str,
+    rows: pd.DataFrame,
+    existing: pd.DataFrame,
+    columns: Sequence[str],
+    keys: Sequence[str],
+    report: ImportReport,
+    *,
+    added: str,
+    kept: str,
+    examples: Callable[[pd.DataFrame], pd.Series] | None = None,
+) -> pd.DataFrame:
+    """Write the rows new to ``table`` or imported before; keep bundled and user rows as they are.
+
+    ``existing`` holds the table's rows of the same keys, with their origin as
+    ``existing_origin``; ``columns`` ends with ``origin`` (this import's). The
+    report counts the rows added, updated and kept (``examples`` of the kept).
+    Returns ``rows`` with ``existing_origin`` and ``status`` (added, updated, kept).
+    """
+    rows = rows.merge(existing, on=list(keys), how="left")
+    is_new = rows["existing_origin"].isna()
+    writable = is_new | _is_import(rows["existing_origin"])
+    out = rows.loc[writable, list(columns[:-1])].assign(origin=report.origin)
     conn.executemany(
-        _upsert_sql("contact_points", cols, ("organisation_id", "kind", "value")),
-        _values(points[writable], cols),
+        _upsert_sql(table, columns, keys), _values(out.sort_values(list(keys)), columns)
     )
-    report.count("contact_points", "added", int(is_new.sum()), "new contact point")
+    report.count(table, "added", int(is_new.sum()), added)
     report.count(
-        "contact_points",
-        "updated",
-        int((writable & ~is_new).sum()),
-        "imported before: updated from this file",
+        table, "updated", int((writable & ~is_new).sum()), "imported before: updated from this file"
     )
-    report.count(
-        "contact_points",
-        "skipped",
-        int((~writable).sum()),
-        "already in the workspace from the bundled data: kept as it is",
-    )
+    shown = examples(rows[~writable]).head() if examples is not None else ()
+    report.count(table, "skipped", int((~writable).sum()), kept, shown)
+    rows["status"] = np.where(is_new, "added", np.where(writable, "updated", "kept"))
+    return rows
 
 
 def _source_key(parts: pd.DataFrame) -> pd.Series:
@@ -579,12 +584,9 @@ def detect_format(paths: str | Path | Iterable[str | Path]) -> str:
 
     Examples
     --------
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> for n in ("project.csv", "organization.csv"):
-    ...     _ = (d / n).write_text("id\\n1\\n")
-    >>> detect_format([d / "project.csv", d / "organization.csv"]), detect_format(d)
-    ('cordis', 'cordis')
+    >>> from network import settings
+    >>> detect_format(settings.data_dir), detect_format("partners.csv")
+    ('package', 'table')
     """
     items = _as_paths(paths)
     for name, source in SOURCES.items():

@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._parse import check_rows, check_size, check_zip, shorten, sniff_kind, zip_member
+from .._parse import ENCODINGS, check_rows, check_size, check_zip, shorten, sniff_kind, zip_member
 from ..errors import DataError
-from ._base import EMPTIED, SKIPPED, ImportReport, Problems, Progress, Source, _Batch
+from ._base import EMPTIED, ImportReport, Problems, Progress, Source, _Batch
 from ._clean import (
     _CORDIS_ROLES,
     _CORDIS_TYPES,
@@ -36,9 +36,11 @@ from ._clean import (
     _dates,
     _head,
     _numbers,
-    _raise_at,
+    _participations,
     _raw_json,
+    _rejected,
     _roles,
+    _skip_rows,
 )
 
 __all__ = ["SOURCE", "sniff"]
@@ -158,7 +160,7 @@ def _read_cordis_csv(label: str, data: bytes, wanted: dict[str, bool]) -> pd.Dat
         raise DataError(msg, file=label, row=0, column=missing[0])
     usecols = [lookup[c.casefold()] for c in wanted if c.casefold() in lookup]
     frame = None
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+    for encoding in ENCODINGS:  # as decode_text, without a copy of the text
         try:
             frame = pd.read_csv(
                 io.BytesIO(data),
@@ -219,14 +221,20 @@ def _cordis_batch(
     org = _read_cordis_csv(olabel, oread(), _CORDIS_ORG)
     progress(0.3, "Checking the rows…")
 
-    # projects
+    rows_read = len(proj) + len(org)
+    rejected: list[pd.DataFrame] = []
+
+    # projects: one row per id; a row without an id, or repeating one, is skipped
     proj["id"] = proj["id"].str.strip()
-    empty = proj["id"].eq("")
-    if empty.any():
-        _raise_at(proj, empty, "id", "a project needs an id")
-    dup = proj["id"].duplicated()
-    if dup.any():
-        _raise_at(proj, dup, "id", "duplicate project id (each project once in project.csv)")
+    proj = _skip_rows(proj, proj["id"].eq(""), "id", "a project needs an id", problems, rejected)
+    proj = _skip_rows(
+        proj,
+        proj["id"].duplicated(),
+        "id",
+        "duplicate project id (each project once in project.csv): the first row kept",
+        problems,
+        rejected,
+    )
     fp = proj["frameworkProgramme"].str.strip().str.upper()
     fp = fp.where(
         fp.ne(""),
@@ -262,21 +270,11 @@ def _cordis_batch(
     # participations
     for column in ("projectID", "organisationID"):
         org[column] = org[column].str.strip()
-        empty = org[column].eq("")
-        if empty.any():
-            _raise_at(org, empty, column, "a value is required")
-    rows_read = len(proj) + len(org)
+        problem = f"a participation needs its {column}"
+        org = _skip_rows(org, org[column].eq(""), column, problem, problems, rejected)
     unknown = pd.Series(pd.Index(proj["id"]).get_indexer(org["projectID"]) < 0, index=org.index)
-    problems.add(org, unknown, "projectID", f"points at no project of {plabel!r}", SKIPPED)
-    rejected = (
-        org[unknown]
-        .drop(columns=["file", "row"])
-        .assign(problem=f"projectID points at no project of {plabel!r}")
-    )
-    org = org[~unknown].reset_index(drop=True)
-    role = _roles(org, "role", "role", _CORDIS_ROLES, problems)
-    org["_role"] = role
-    org["_budget"] = _numbers(org, "ecContribution", "ecContribution", problems)
+    problem = f"projectID points at no project of {plabel!r}"
+    org = _skip_rows(org, unknown, "projectID", problem, problems, rejected)
     # organisations: one per PIC, from its first row that has a name
     named = org["name"].str.strip().ne("")
     first = org.assign(_named=~named).sort_values("_named", kind="stable")
@@ -318,26 +316,16 @@ def _cordis_batch(
         }
     )
     orgs["raw"] = _raw_json(first, [*_CORDIS_ORG, "file", "row"])
-    dup = org.duplicated(["projectID", "organisationID"])
-    if dup.any():
-        report.count(
-            "participations",
-            "skipped",
-            int(dup.sum()),
-            "the same organisation twice in a project (first row kept)",
-            org.loc[dup, "row"].head(),
-        )
-    parts = org[~dup]
-    participations = pd.DataFrame(
-        {
-            "org_key": "pic:" + parts["organisationID"],
-            "project_key": parts["projectID"],
-            "role": parts["_role"],
-            "budget": parts["_budget"],
-            "source_url": _CORDIS_URL + parts["projectID"],
-            "file": parts["file"],
-            "row": parts["row"],
-        }
+    participations = _participations(
+        org,
+        problems,
+        org_key="pic:" + org["organisationID"],
+        project_key=org["projectID"],
+        role=_roles(org, "role", "role", _CORDIS_ROLES, problems),
+        budget=_numbers(org, "ecContribution", "ecContribution", problems),
+        source_url=_CORDIS_URL + org["projectID"],
+        label="organisationID",
+        value_col="organisationID",
     )
     return _Batch(
         orgs,
@@ -345,7 +333,7 @@ def _cordis_batch(
         participations,
         rows_read=rows_read,
         rows_kept=len(proj) + len(org),
-        rejected=rejected,
+        rejected=_rejected(rejected),
     )
 
 

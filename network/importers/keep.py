@@ -42,13 +42,14 @@ from ._clean import (
     _dates,
     _find,
     _head,
-    _merge_participations,
     _new_org_ids,
     _numbers,
     _org_keys,
-    _raise_at,
+    _participations,
     _raw_json,
+    _rejected,
     _roles,
+    _skip_rows,
     _text,
     _types,
     canonical_programme,
@@ -192,16 +193,18 @@ def _keep_batch(
         acronym = _text(frame, col(frame, "Project acronym"))
         return programme + "|" + pid.where(pid.ne(""), "acronym:" + acronym.str.casefold())
 
+    rows_read = len(proj) + len(part)
+    rejected: list[pd.DataFrame] = []
     proj["_key"] = key(proj)
-    dup = proj["_key"].duplicated()
-    if dup.any():
-        _raise_at(
-            proj,
-            dup,
-            "Project acronym",
-            "duplicate project (the same programme and project ID/acronym twice)",
-            col(proj, "Project acronym"),
-        )
+    proj = _skip_rows(
+        proj,
+        proj["_key"].duplicated(),
+        "Project acronym",
+        "duplicate project (the same programme and project ID/acronym twice): the first row kept",
+        problems,
+        rejected,
+        value_col=col(proj, "Project acronym"),
+    )
     programme = _text(proj, col(proj, "Programme")).map(keep_programme)
     pid = _text(proj, col(proj, "Project ID"))
     acronym_raw = _text(proj, col(proj, "Project acronym"))
@@ -246,7 +249,6 @@ def _keep_batch(
     projects["raw"] = _raw_json(proj[raw_cols].astype(str), raw_cols)
 
     part["_key"] = key(part)
-    rows_read = len(proj) + len(part)
     why = pd.Series("", index=part.index, dtype=object)
     unknown = pd.Series(pd.Index(proj["_key"]).get_indexer(part["_key"]) < 0, index=part.index)
     problem = (
@@ -274,7 +276,7 @@ def _keep_batch(
     problems.add(part, bad, "Country code", problem, SKIPPED, value_col="_country")
     why[bad] = problem
     raw_cols = [c for c in part.columns if not str(c).startswith("_") and c not in ("file", "row")]
-    rejected = part.loc[why.ne(""), raw_cols].assign(problem=why[why.ne("")])
+    rejected.append(part.loc[why.ne(""), raw_cols].assign(problem=why[why.ne("")]))
     part = part[why.eq("")]
     part["_pic"] = _text(part, col(part, "Participant Identification Code", "PIC"))
     part["_pic"] = part["_pic"].str.replace(r"\.0$", "", regex=True)
@@ -307,21 +309,16 @@ def _keep_batch(
     )
     raw_cols = [c for c in part.columns if not str(c).startswith("_")]
     orgs_all["raw"] = _raw_json(part[raw_cols].astype(str), raw_cols)
-    participations = pd.DataFrame(
-        {
-            "org_key": orgs_all["key"],
-            "project_key": part["_key"],
-            "role": _roles(part, "_lead", "Lead partner", ROLES, problems),
-            "budget": _numbers(part, "_erdf", "ERDF contribution", problems)
-            if erdf
-            else pd.Series(np.nan, index=part.index),
-            "source_url": None,
-            "file": part["file"],
-            "row": part["row"],
-        }
-    )
-    participations = _merge_participations(
-        participations, part, "Organisation in English", problems, value_col="_name"
+    participations = _participations(
+        part,
+        problems,
+        org_key=orgs_all["key"],
+        project_key=part["_key"],
+        role=_roles(part, "_lead", "Lead partner", ROLES, problems),
+        budget=_numbers(part, "_erdf", "ERDF contribution", problems) if erdf else np.nan,
+        source_url=None,
+        label="Organisation in English",
+        value_col="_name",
     )
     orgs = orgs_all.drop_duplicates("key").reset_index(drop=True)
     return _Batch(
@@ -330,7 +327,7 @@ def _keep_batch(
         participations,
         rows_read=rows_read,
         rows_kept=len(proj) + len(part),
-        rejected=rejected,
+        rejected=_rejected(rejected),
     )
 
 

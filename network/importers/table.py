@@ -39,10 +39,10 @@ from ._clean import (
     _countries,
     _dates,
     _head,
-    _merge_participations,
     _new_org_ids,
     _numbers,
     _org_keys,
+    _participations,
     _programmes,
     _raw_json,
     _roles,
@@ -544,19 +544,16 @@ def _table_batch(
     ).reset_index(drop=True)
     projects["raw"] = [raw[i] for i in prows.index]
     parts = rows[has_project]
-    participations = pd.DataFrame(
-        {
-            "org_key": org_key[has_project],
-            "project_key": project_key[has_project],
-            "role": _roles(parts, "role", label["role"], ROLES, problems),
-            "budget": numbers["budget"][has_project],
-            "source_url": parts["source_url"],
-            "file": parts["file"],
-            "row": parts["row"],
-        }
-    )
-    batch.participations = _merge_participations(
-        participations, parts, label["name"], problems, value_col="name"
+    batch.participations = _participations(
+        parts,
+        problems,
+        org_key=org_key[has_project],
+        project_key=project_key[has_project],
+        role=_roles(parts, "role", label["role"], ROLES, problems),
+        budget=numbers["budget"][has_project],
+        source_url=parts["source_url"],
+        label=label["name"],
+        value_col="name",
     )
     batch.projects = projects
     batch.orgs = _merge_repeats(orgs_all, rows, label["name"], report, problems, quiet=True)
