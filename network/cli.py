@@ -162,17 +162,15 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import Layout, evaluate_file, format_table
+
     cutoffs = [int(c) for c in args.cutoffs.split(",")] if args.cutoffs else None
+    layout = Layout(org=args.org_col, project=args.project_col, date=args.date_col)
     if args.task == "consortium":
         from .evaluate_consortium import evaluate_consortium_file, format_consortium_table
 
         result = evaluate_consortium_file(
-            args.participations,
-            org_col=args.org_col,
-            project_col=args.project_col,
-            date_col=args.date_col,
-            cutoffs=cutoffs or (2018, 2019),
-            json=True,
+            args.participations, layout=layout, cutoffs=cutoffs or (2018, 2019), json=True
         )
         if args.bundled:
             from .evaluate_consortium import evaluate_bundled
@@ -185,13 +183,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
                 json.dump(result, fh, indent=1)
         _print(result, as_json=True) if args.json else print(format_consortium_table(result))
         return 0
-    from .evaluate import evaluate_file, format_table
-
     result = evaluate_file(
         args.participations,
-        org_col=args.org_col,
-        project_col=args.project_col,
-        date_col=args.date_col,
+        layout=layout,
         cutoffs=cutoffs or (2017, 2018, 2019),
         window=args.window,
         json=True,

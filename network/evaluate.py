@@ -26,9 +26,11 @@ features or the weights of cut-off ``T``.
 
 from __future__ import annotations
 
+import dataclasses
 import json as _json
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ from network.suggest import DEFAULT_WEIGHTS, PARTS, SuggestIndex, build_index, p
 __all__ = [
     "ALL_METHODS",
     "METRICS",
+    "Layout",
     "evaluate",
     "evaluate_file",
     "format_table",
@@ -76,25 +79,56 @@ def metric_names(k: int = 10) -> tuple[str, ...]:
 METRICS = metric_names(10)
 
 
-def _normalise(
-    participations: pd.DataFrame,
-    *,
-    org_col: str,
-    project_col: str,
-    date_col: str,
-    programme_parts: pd.DataFrame | None,
-) -> pd.DataFrame:
-    """Participations in the contract layout of :func:`network.suggest.build_index`."""
-    for col in (org_col, project_col, date_col):
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """How a participations table is laid out: its column names and programme parts.
+
+    The defaults are the CORDIS layout (``pic``, ``rcn``, ``start_date``).
+
+    Parameters
+    ----------
+    org : str
+        Column of the organisation ids.
+    project : str
+        Column of the project ids.
+    date : str
+        Column of the project start dates.
+    programme_parts : pandas.DataFrame, optional
+        Project id (column ``project``, else the first one) -> ``programme_part``
+        (else the last column), joined on projects when the participations have
+        no ``programme`` or ``programme_part`` column.
+
+    Examples
+    --------
+    >>> Layout()
+    Layout(org='pic', project='rcn', date='start_date')
+    >>> Layout(org="org", project="proj", date="begin").project
+    'proj'
+    """
+
+    org: str = "pic"
+    project: str = "rcn"
+    date: str = "start_date"
+    programme_parts: pd.DataFrame | None = dataclasses.field(default=None, repr=False)
+
+
+def _normalise(participations: pd.DataFrame, layout: Layout | None = None) -> pd.DataFrame:
+    """Participations in the contract layout of :func:`network.suggest.build_index`.
+
+    ``layout`` None is the CORDIS :class:`Layout`.
+    """
+    layout = Layout() if layout is None else layout
+    programme_parts = layout.programme_parts
+    for col in (layout.org, layout.project, layout.date):
         if col not in participations.columns:
             msg = f"participations have no column {col!r}; columns: {list(participations.columns)}"
             raise DataError(msg, column=col)
     keep = [c for c in ("role", "country", "type", "themes", "title") if c in participations]
     df = pd.DataFrame(
         {
-            "org": participations[org_col].astype(str).to_numpy(),
-            "project": participations[project_col].astype(str).to_numpy(),
-            "start_date": pd.to_datetime(participations[date_col], errors="coerce").to_numpy(),
+            "org": participations[layout.org].astype(str).to_numpy(),
+            "project": participations[layout.project].astype(str).to_numpy(),
+            "start_date": pd.to_datetime(participations[layout.date], errors="coerce").to_numpy(),
         }
     )
     for col in keep:
@@ -103,7 +137,7 @@ def _normalise(
     if prog is not None:
         df["programme"] = participations[prog].to_numpy()
     elif programme_parts is not None:
-        pcol = project_col if project_col in programme_parts else programme_parts.columns[0]
+        pcol = layout.project if layout.project in programme_parts else programme_parts.columns[0]
         part = next(
             (c for c in ("programme_part", "programme") if c in programme_parts),
             programme_parts.columns[-1],
@@ -123,11 +157,7 @@ def _prepare(
     participations: pd.DataFrame,
     methods: Sequence[str] | None,
     known: Sequence[str],
-    *,
-    org_col: str,
-    project_col: str,
-    date_col: str,
-    programme_parts: pd.DataFrame | None,
+    layout: Layout | None,
 ) -> tuple[list[str], pd.DataFrame]:
     """The methods to run (None: all ``known`` ones) and the :func:`_normalise` rows.
 
@@ -141,14 +171,7 @@ def _prepare(
     if bad:
         msg = f"unknown methods {bad!r}; expected some of {known}"
         raise ValueError(msg)
-    df = _normalise(
-        participations,
-        org_col=org_col,
-        project_col=project_col,
-        date_col=date_col,
-        programme_parts=programme_parts,
-    )
-    return methods, df
+    return methods, _normalise(participations, layout)
 
 
 def _positives(index: SuggestIndex, window_rows: pd.DataFrame) -> tuple[sp.csr_matrix, np.ndarray]:
@@ -399,10 +422,7 @@ def evaluate(
     k: int = 10,
     n_boot: int = 1000,
     seed: int = 0,
-    org_col: str = "pic",
-    project_col: str = "rcn",
-    date_col: str = "start_date",
-    programme_parts: pd.DataFrame | None = None,
+    layout: Layout | None = None,
     orgs: pd.DataFrame | None = None,
     ours_weights: dict[str, float] | None = None,
 ) -> dict[str, Any]:
@@ -426,10 +446,8 @@ def evaluate(
         Bootstrap resamples (0 = no intervals).
     seed : int
         Seed of tie-breaking, the random method, training samples and bootstrap.
-    org_col, project_col, date_col : str
-        Column names.
-    programme_parts : pandas.DataFrame, optional
-        Project id (``project_col``) -> ``programme_part``, joined on projects.
+    layout : Layout, optional
+        Columns and programme parts of ``participations``; None = the CORDIS :class:`Layout`.
     orgs : pandas.DataFrame, optional
         Static organisation attributes indexed by organisation id (``name``,
         ``lat``, ``lon``, ``sectors``, ...).  Attributes that change over time
@@ -458,15 +476,7 @@ def evaluate(
     if window < 1:
         msg = f"window must be at least 1 year, got {window!r}"
         raise ValueError(msg)
-    methods, df = _prepare(
-        participations,
-        methods,
-        ALL_METHODS,
-        org_col=org_col,
-        project_col=project_col,
-        date_col=date_col,
-        programme_parts=programme_parts,
-    )
+    methods, df = _prepare(participations, methods, ALL_METHODS, layout)
     names = metric_names(k)
     per_cutoff: dict[str, dict[str, Any]] = {}
     n_orgs: dict[str, int] = {}
@@ -535,45 +545,56 @@ def _sibling_programme_parts(path: Path) -> Path | None:
 
 def read_participations(
     path: str | Path,
+    layout: Layout | None = None,
     *,
-    org_col: str,
-    project_col: str,
-    date_col: str,
-    programme_parts: str | Path | pd.DataFrame | None = None,
     extra: tuple[str, ...] = (),
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+) -> tuple[pd.DataFrame, Layout]:
     """Read a participations CSV (gzip allowed) and its programme parts, for the backtests.
 
-    Only the columns the backtests use are read (``extra`` adds more).
-    ``programme_parts`` None means the sibling file whose name has
-    ``programme_parts`` instead of ``participations``, if there is one.
+    Parameters
+    ----------
+    path : str or Path
+        Participations file.
+    layout : Layout, optional
+        Columns and programme parts of the file; None = the CORDIS :class:`Layout`.
+    extra : tuple of str
+        Columns read besides the ones the backtests use.
+
+    Returns
+    -------
+    tuple
+        The participations and ``layout`` carrying the programme parts: its
+        own, else the sibling file whose name has ``programme_parts`` instead
+        of ``participations``, if there is one.
+
+    Raises
+    ------
+    FileNotFoundError
+        No file at ``path``.
     """
+    layout = Layout() if layout is None else layout
     path = Path(path)
     if not path.exists():
         msg = f"no participations file at {str(path)!r}"
         raise FileNotFoundError(msg)
     header = pd.read_csv(path, nrows=0).columns
-    wanted = {org_col, project_col, date_col, "country", "type", "role", "programme_part"}
+    wanted = {layout.org, layout.project, layout.date, "country", "type", "role", "programme_part"}
     wanted |= {"programme", *extra}
     usecols = [c for c in header if c in wanted]
-    df = pd.read_csv(path, usecols=usecols, dtype={org_col: str, project_col: str})
-    if programme_parts is None:
-        programme_parts = _sibling_programme_parts(path)
-    if programme_parts is not None and not isinstance(programme_parts, pd.DataFrame):
-        programme_parts = pd.read_csv(programme_parts, dtype={project_col: str})
-    return df, programme_parts
+    df = pd.read_csv(path, usecols=usecols, dtype={layout.org: str, layout.project: str})
+    if layout.programme_parts is None and (sibling := _sibling_programme_parts(path)):
+        parts = pd.read_csv(sibling, dtype={layout.project: str})
+        layout = dataclasses.replace(layout, programme_parts=parts)
+    return df, layout
 
 
 def evaluate_file(
     path: str | Path,
     *,
-    org_col: str = "pic",
-    project_col: str = "rcn",
-    date_col: str = "start_date",
+    layout: Layout | None = None,
     cutoffs: Sequence[int] = (2017, 2018, 2019),
     window: int = 3,
     json: bool = False,
-    programme_parts: str | Path | pd.DataFrame | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
     """Run :func:`evaluate` on a participations CSV (gzip allowed).
@@ -582,14 +603,13 @@ def evaluate_file(
     ----------
     path : str or Path
         Participations file.
-    org_col, project_col, date_col, cutoffs, window
+    layout : Layout, optional
+        Columns and programme parts of the file, as in :func:`read_participations`.
+    cutoffs, window
         As in :func:`evaluate`.
     json : bool
         Return a plain JSON document (round-tripped through :mod:`json`);
         otherwise the result also carries ``"table"`` = :func:`format_table`.
-    programme_parts : str, Path or DataFrame, optional
-        Project -> programme part; None = a file beside ``path`` whose name has
-        ``programme_parts`` instead of ``participations``, if there is one.
     **kwargs
         Passed on to :func:`evaluate` (``methods``, ``n_boot``, ``seed``, ...).
 
@@ -613,10 +633,7 @@ def evaluate_file(
         evaluate,
         format_table,
         path,
-        org_col=org_col,
-        project_col=project_col,
-        date_col=date_col,
-        programme_parts=programme_parts,
+        layout=layout,
         json=json,
         extra=("themes", "title"),
         cutoffs=cutoffs,
@@ -630,10 +647,7 @@ def _on_file(
     table: Callable[[dict[str, Any]], str],
     path: str | Path,
     *,
-    org_col: str = "pic",
-    project_col: str = "rcn",
-    date_col: str = "start_date",
-    programme_parts: str | Path | pd.DataFrame | None = None,
+    layout: Layout | None = None,
     json: bool = False,
     extra: tuple[str, ...] = (),
     **kwargs: Any,
@@ -643,22 +657,8 @@ def _on_file(
     With ``json`` the result is round-tripped through :mod:`json`; otherwise
     it also carries ``"table"`` = ``table(result)``.
     """
-    df, programme_parts = read_participations(
-        path,
-        org_col=org_col,
-        project_col=project_col,
-        date_col=date_col,
-        programme_parts=programme_parts,
-        extra=extra,
-    )
-    result = run(
-        df,
-        org_col=org_col,
-        project_col=project_col,
-        date_col=date_col,
-        programme_parts=programme_parts,
-        **kwargs,
-    )
+    df, layout = read_participations(path, layout, extra=extra)
+    result = run(df, layout=layout, **kwargs)
     if json:
         return _json.loads(_json.dumps(result))
     result["table"] = table(result)

@@ -50,7 +50,7 @@ from network.complete import (
     call_features,
     make_query,
 )
-from network.evaluate import _metrics, _on_file, _prepare, _summary, metric_names
+from network.evaluate import Layout, _metrics, _on_file, _prepare, _summary, metric_names
 from network.linkpred import link_scores
 from network.suggest import SuggestIndex, build_index, index_frame
 
@@ -385,10 +385,7 @@ def evaluate_consortium(
     k: int = 10,
     n_boot: int = 1000,
     seed: int = 0,
-    org_col: str = "pic",
-    project_col: str = "rcn",
-    date_col: str = "start_date",
-    programme_parts: pd.DataFrame | None = None,
+    layout: Layout | None = None,
     programme: str | None = "horizon_2020_ria_ia",
     weights: Mapping[str, float] | None = None,
     min_participants: int = 4,
@@ -413,10 +410,8 @@ def evaluate_consortium(
     seed : int
         Seed of the second seed member, tie-breaking, the random method,
         training samples and the bootstrap.
-    org_col, project_col, date_col : str
-        Column names.
-    programme_parts : pandas.DataFrame, optional
-        Project -> ``programme_part`` (joined on ``project_col``).
+    layout : network.evaluate.Layout, optional
+        Columns and programme parts of ``participations``; None = the CORDIS layout.
     programme : str, optional
         Rules of :mod:`network.consortium` for the ``needs`` feature.
     weights : mapping, optional
@@ -447,15 +442,7 @@ def evaluate_consortium(
     ({'2018': 1}, 1.0)
     """
     t0 = time.perf_counter()
-    methods, df = _prepare(
-        participations,
-        methods,
-        CONSORTIUM_METHODS,
-        org_col=org_col,
-        project_col=project_col,
-        date_col=date_col,
-        programme_parts=programme_parts,
-    )
+    methods, df = _prepare(participations, methods, CONSORTIUM_METHODS, layout)
     names = metric_names(k)
     order = (f"recall@{k}", f"hits@{k}", "mrr", f"ndcg@{k}")
     perm = [names.index(m) for m in order]
@@ -559,16 +546,15 @@ def evaluate_consortium(
 
 
 def evaluate_consortium_file(
-    path: str | Path, *, json: bool = False, **kwargs: Any
+    path: str | Path, *, layout: Layout | None = None, json: bool = False, **kwargs: Any
 ) -> dict[str, Any]:
     """Run :func:`evaluate_consortium` on a participations CSV (gzip allowed).
 
-    ``org_col``, ``project_col``, ``date_col`` and ``programme_parts`` are as
-    in :func:`network.evaluate.evaluate_file`: ``programme_parts`` defaults to
-    the sibling file whose name has ``programme_parts`` instead of
-    ``participations``.  With ``json=True`` the result is round-tripped through
-    :mod:`json`; otherwise it also carries ``"table"`` =
-    :func:`format_consortium_table`.  Other ``kwargs`` go to
+    ``layout`` is as in :func:`network.evaluate.read_participations`: the
+    programme parts default to the sibling file whose name has
+    ``programme_parts`` instead of ``participations``.  With ``json=True`` the
+    result is round-tripped through :mod:`json`; otherwise it also carries
+    ``"table"`` = :func:`format_consortium_table`.  Other ``kwargs`` go to
     :func:`evaluate_consortium`.
 
     Examples
@@ -583,7 +569,9 @@ def evaluate_consortium_file(
     ...                          json=True)["n_projects"]
     {'2018': 1}
     """
-    return _on_file(evaluate_consortium, format_consortium_table, path, json=json, **kwargs)
+    return _on_file(
+        evaluate_consortium, format_consortium_table, path, layout=layout, json=json, **kwargs
+    )
 
 
 def evaluate_bundled(

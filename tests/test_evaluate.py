@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 
 from network.errors import DataError
-from network.evaluate import ALL_METHODS, evaluate, evaluate_file, format_table
+from network.evaluate import (
+    ALL_METHODS,
+    Layout,
+    evaluate,
+    evaluate_file,
+    format_table,
+    read_participations,
+)
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -164,9 +171,7 @@ def test_evaluate_file_columns_and_errors(tmp_path: Path) -> None:
     )
     res = evaluate_file(
         path,
-        org_col="org",
-        project_col="proj",
-        date_col="begin",
+        layout=Layout(org="org", project="proj", date="begin"),
         cutoffs=[2017],
         methods=["adamic_adar"],
         n_boot=0,
@@ -178,7 +183,26 @@ def test_evaluate_file_columns_and_errors(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown methods"):
         evaluate(_toy(), methods=["magic"])
     with pytest.raises(DataError, match="no column"):
-        evaluate(_toy(), org_col="org")
+        evaluate(_toy(), layout=Layout(org="org"))
+
+
+def test_read_participations_layout_carries_programme_parts(tmp_path: Path) -> None:
+    path = tmp_path / "x_participations.csv"
+    _toy().rename(columns={"rcn": "proj"}).to_csv(path, index=False)
+    layout = Layout(project="proj")
+    df, read = read_participations(path, layout)
+    assert read is layout and read.programme_parts is None
+    pd.DataFrame({"proj": ["p1", "p2"], "programme_part": ["SC3", "SC5"]}).to_csv(
+        tmp_path / "x_programme_parts.csv", index=False
+    )
+    df, read = read_participations(path, layout)
+    assert (read.org, read.project, read.date) == ("pic", "proj", "start_date")
+    assert read.programme_parts["proj"].tolist() == ["p1", "p2"]
+    assert layout.programme_parts is None  # the given layout is left alone
+    own = pd.DataFrame({"proj": ["p1"], "programme_part": ["SC1"]})
+    _, read = read_participations(path, Layout(project="proj", programme_parts=own))
+    assert read.programme_parts is own  # its own parts win over the sibling file
+    assert df["proj"].tolist()[:2] == ["p1", "p1"]
 
 
 def test_real_file_slice() -> None:
@@ -195,7 +219,7 @@ def test_real_file_slice() -> None:
         cutoffs=[2018],
         methods=["random", "adamic_adar", "ours"],
         n_boot=50,
-        programme_parts=pp,
+        layout=Layout(programme_parts=pp),
     )
     m = res["methods"]
     assert res["n_orgs"]["2018"] > 100

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from network.evaluate import _normalise
+from network.evaluate import Layout, _normalise
 from network.evaluate_consortium import (
     CONSORTIUM_METHODS,
     evaluate_bundled,
@@ -84,8 +84,7 @@ def _synthetic(seed: int = 3, n_orgs: int = 40) -> pd.DataFrame:
 
 def test_weights_use_earlier_years_only() -> None:
     df = _synthetic()
-    norm = _normalise(df, org_col="pic", project_col="rcn", date_col="start_date",
-                      programme_parts=None)  # fmt: skip
+    norm = _normalise(df, Layout(org="pic", project="rcn", date="start_date"))
     full = fit_weights(norm, 2018, rng=np.random.default_rng([0, 2018, 1]))
     before = fit_weights(norm[norm["year"] < 2018], 2018, rng=np.random.default_rng([0, 2018, 1]))
     assert full == before
