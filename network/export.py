@@ -86,13 +86,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import networkx as nx
 import pandas as pd
 
+from ._lazy import lazy
 from ._parse import is_formula
 from .errors import AmbiguousError, NotFoundError
 from .graph import build_graph, ego_network, to_networkx
 from .model import country_name, normalise_country, slugify
+
+nx = lazy("networkx")
 
 __all__ = [
     "BUNDLED_SOURCE",

@@ -26,13 +26,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
+from ._lazy import lazy
 from .errors import NotFoundError
 from .model import split_list
+
+nx = lazy("networkx")
+sp = lazy("scipy.sparse")
 
 __all__ = [
     "METRICS",

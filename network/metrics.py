@@ -42,12 +42,14 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 
-import igraph as ig
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
+from ._lazy import lazy
 from .graph import CollabGraph, build_graph, degree, pagerank, weighted_degree
+
+ig = lazy("igraph")
+sp = lazy("scipy.sparse")
 
 __all__ = [
     "BETWEENNESS_EXACT_LIMIT",

@@ -15,10 +15,13 @@ Examples
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from ._lazy import lazy
+
+nx = lazy("networkx")
 
 __all__ = [
     "PALETTE",

@@ -10,8 +10,8 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +19,9 @@ from network.export import FORMATS, ExportData, attribution, export_bytes, gathe
 from network.model import slugify
 from network.store import Workspace
 from views import _state
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "download_button",

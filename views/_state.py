@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -26,10 +27,16 @@ FILTER_KEYS = ("years", "programmes", "countries", "types", "themes")
 
 def workspace_path() -> str:
     """The workspace path: ``streamlit run app.py -- --workspace PATH``, env, or default."""
+    return str(settings.resolve_workspace(_workspace_argument(tuple(sys.argv[1:]))))
+
+
+@functools.lru_cache(maxsize=8)
+def _workspace_argument(argv: tuple[str, ...]) -> str | None:
+    """The ``--workspace`` of the command line (parsed once; a page run asks many times)."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--workspace")
-    args, _ = parser.parse_known_args(sys.argv[1:])
-    return str(settings.resolve_workspace(args.workspace))
+    args, _ = parser.parse_known_args(argv)
+    return args.workspace
 
 
 @st.cache_resource(show_spinner=False)
