@@ -6,6 +6,7 @@ import argparse
 import functools
 import json
 import logging
+import queue
 import sys
 import threading
 from collections.abc import Callable
@@ -540,27 +541,49 @@ def share_link(page: str, params: dict[str, object]) -> None:
 
 
 _WARMED: set[tuple] = set()
+_WARM_PENDING: set[tuple] = set()
+_WARM_QUEUE: queue.SimpleQueue = queue.SimpleQueue()
 _WARM_LOCK = threading.Lock()
+_WARM_WORKER: list[threading.Thread] = []
 
 
 def warm_up(name: str, task: Callable[[str, int, str], object]) -> None:
-    """Run ``task(path, version, filters key)`` once in a background thread to warm shared caches.
+    """Queue ``task(path, version, filters key)`` to warm shared caches in the background.
 
     Called after a page has been drawn: the next pages then find the graph and
-    their views ready. Each task runs once per workspace version and filters;
-    the caches' own locks make a page that needs the same value wait for it
-    rather than compute it twice. A failing warm-up is only logged.
+    their views ready. The tasks run one after another in one thread, in the
+    order queued, each with the workspace version current when it starts: a
+    task that changes the network (locating a new workspace's organisations)
+    is followed by warm-ups of the new version, not of the one it replaced.
+    Each task runs once per workspace version and filters; the caches' own
+    locks make a page that needs the same value wait for it rather than
+    compute it twice. A failing warm-up is only logged.
     """
-    path, ver, key = workspace_path(), version(), current_filters().key()
+    item = (name, workspace_path(), current_filters().key())
     with _WARM_LOCK:
-        if (name, path, ver, key) in _WARMED:
+        if item in _WARM_PENDING or (*item, version()) in _WARMED:
             return
-        _WARMED.add((name, path, ver, key))
+        _WARM_PENDING.add(item)
+        _WARM_QUEUE.put((item, task))
+        if not _WARM_WORKER:
+            worker = threading.Thread(target=_warm_worker, name="warm-up", daemon=True)
+            _WARM_WORKER.append(worker)
+            worker.start()
 
-    def run() -> None:
+
+def _warm_worker() -> None:
+    """Run the queued warm-ups, one at a time, for as long as the server runs."""
+    while True:
+        (name, path, key), task = _WARM_QUEUE.get()
         try:
-            task(path, ver, key)
+            ver = workspace_at(path).network_version()
+            with _WARM_LOCK:
+                done = (name, path, key, ver) in _WARMED
+                _WARMED.add((name, path, key, ver))
+            if not done:
+                task(path, ver, key)
         except Exception:  # the page computes it itself, and shows any error there
             logging.getLogger(__name__).exception("warm-up %s failed", name)
-
-    threading.Thread(target=run, name=f"warm-up-{name}", daemon=True).start()
+        finally:
+            with _WARM_LOCK:
+                _WARM_PENDING.discard((name, path, key))
