@@ -182,11 +182,18 @@ def test_network_ego_mode_of_the_biggest_hub(run_page, sample):
     assert len(at.get("plotly_chart")) == 1
 
 
-def test_filters_follow_the_workspace(run_page):
+def test_filters_follow_the_workspace(run_page, h2020_workspace):
     at = run_page("overview:overview_page")
     _assert_clean(at)
+    from network.store import Workspace
+
+    with Workspace(h2020_workspace) as ws:
+        projects = ws.projects()
+    starts = pd.to_datetime(projects["start_date"], errors="coerce").dt.year
+    ends = pd.to_datetime(projects["end_date"], errors="coerce").dt.year
     slider = at.sidebar.slider(key="f_years")
-    assert (slider.min, slider.max) == (2008, 2027)  # bundled 2008-, Horizon 2020 ends -2027
+    assert (slider.min, slider.max) == (starts.min(), max(starts.max(), ends.max()))
+    assert slider.min < 2014 and slider.max >= 2027  # the bundled Interreg IVB years, H2020's end
     programmes = at.sidebar.multiselect(key="f_programmes").options
     assert "Horizon 2020" in programmes
     assert len(at.sidebar.multiselect(key="f_countries").options) > 100
