@@ -465,13 +465,13 @@ def _participations(
     budget: pd.Series | float,
     source_url: pd.Series | str | None,
     label: str,
-    value_col: str,
+    value_col: str | None = None,
 ) -> pd.DataFrame:
     """One participation per organisation and project: budgets added, the highest role kept.
 
     The columns are aligned with ``frame`` (the rows as read, with ``file`` and
     ``row``). Repeats are recorded as a problem naming their rows (column
-    ``label``, value from ``value_col``).
+    ``label``, value from the column ``value_col`` of ``frame``; None: from ``label``).
 
     Examples
     --------
@@ -480,7 +480,7 @@ def _participations(
     >>> parts = _participations(rows, problems, org_key=pd.Series(["a", "a"]),
     ...                         project_key=pd.Series(["p", "p"]),
     ...                         role=pd.Series(["partner", None]), budget=pd.Series([1.0, 2.5]),
-    ...                         source_url=None, label="name", value_col="name")
+    ...                         source_url=None, label="name")
     >>> parts[["role", "budget"]].values.tolist(), problems.rows()[1]["row"]
     ([['partner', 3.5]], 2)
     """

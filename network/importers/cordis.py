@@ -325,7 +325,6 @@ def _cordis_batch(
         budget=_numbers(org, "ecContribution", "ecContribution", problems),
         source_url=_CORDIS_URL + org["projectID"],
         label="organisationID",
-        value_col="organisationID",
     )
     return _Batch(
         orgs,
