@@ -53,7 +53,7 @@ def test_flow3_filters_live_in_a_permalink(app_server, page, chromium):
     assert params["country"] == ["NL"] and params["type"] == ["cluster"]
     first = _metrics(page)
     link = page.url
-    shared = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+    shared = page.locator("[data-testid='stSidebar'] a code").inner_text()
     assert "country=NL" in shared and "type=cluster" in shared
     other = chromium.new_context(viewport={"width": 1400, "height": 1000})
     try:
@@ -154,8 +154,10 @@ def test_the_permalink_of_every_page_reopens_it_without_a_dialog(app_server, pag
     for path, title in PAGE_TITLES.items():
         page.goto(f"{app_server.url}/{path}?country=NL")
         wait_for_app(page)
-        link = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text()
+        link = page.locator("[data-testid='stSidebar'] a code").inner_text()
         link = "".join(link.split())
+        href = page.locator("[data-testid='stSidebar'] a:has(code)").get_attribute("href")
+        assert href == link  # the link shown is the link followed
         assert "country=NL" in link, link
         page.goto(link)
         wait_for_app(page)

@@ -9,6 +9,7 @@ import logging
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -526,7 +527,12 @@ def sync_query_params(page: str) -> None:
 
 
 def share_link(page: str, params: dict[str, object]) -> None:
-    """The permalink of this view, with a copy button (st.code has one)."""
+    """The permalink of this view, as a link to select, copy or bookmark.
+
+    A link in Markdown rather than ``st.code``: the code box's copy button
+    costs every first page about a second of the browser's time (its syntax
+    highlighter is 1.5 MB of JavaScript, see the README's benchmarks).
+    """
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0].rstrip("/")
@@ -537,9 +543,12 @@ def share_link(page: str, params: dict[str, object]) -> None:
     link = f"{root}/{path}" + (f"?{query}" if query else "")
     with st.sidebar:
         st.caption("Link to this view (copy to share or bookmark):")
-        st.code(link, language=None, wrap_lines=True)
+        st.markdown(f"[`{link}`]({link})")
 
 
+#: Seconds a warm-up waits after its page was drawn: the server process also serves the
+#: browser its JavaScript, so warming at once slows the very page being drawn (see the README).
+WARM_UP_DELAY_S = 3.0
 _WARMED: set[tuple] = set()
 _WARM_PENDING: set[tuple] = set()
 _WARM_QUEUE: queue.SimpleQueue = queue.SimpleQueue()
@@ -550,21 +559,23 @@ _WARM_WORKER: list[threading.Thread] = []
 def warm_up(name: str, task: Callable[[str, int, str], object]) -> None:
     """Queue ``task(path, version, filters key)`` to warm shared caches in the background.
 
-    Called after a page has been drawn: the next pages then find the graph and
-    their views ready. The tasks run one after another in one thread, in the
-    order queued, each with the workspace version current when it starts: a
-    task that changes the network (locating a new workspace's organisations)
-    is followed by warm-ups of the new version, not of the one it replaced.
-    Each task runs once per workspace version and filters; the caches' own
-    locks make a page that needs the same value wait for it rather than
-    compute it twice. A failing warm-up is only logged.
+    Called after a page's script has run: the next pages then find the graph
+    and their views ready. A task starts :data:`WARM_UP_DELAY_S` after it was
+    queued, once the browser has drawn the page. The tasks run one after
+    another in one thread, in the order queued, each with the workspace
+    version current when it starts: a task that changes the network (locating
+    a new workspace's organisations) is followed by warm-ups of the new
+    version, not of the one it replaced. Each task runs once per workspace
+    version and filters; the caches' own locks make a page that needs the same
+    value wait for it rather than compute it twice. A failing warm-up is only
+    logged.
     """
     item = (name, workspace_path(), current_filters().key())
     with _WARM_LOCK:
         if item in _WARM_PENDING or (*item, version()) in _WARMED:
             return
         _WARM_PENDING.add(item)
-        _WARM_QUEUE.put((item, task))
+        _WARM_QUEUE.put((item, task, time.monotonic()))
         if not _WARM_WORKER:
             worker = threading.Thread(target=_warm_worker, name="warm-up", daemon=True)
             _WARM_WORKER.append(worker)
@@ -574,7 +585,8 @@ def warm_up(name: str, task: Callable[[str, int, str], object]) -> None:
 def _warm_worker() -> None:
     """Run the queued warm-ups, one at a time, for as long as the server runs."""
     while True:
-        (name, path, key), task = _WARM_QUEUE.get()
+        (name, path, key), task, queued = _WARM_QUEUE.get()
+        time.sleep(max(0.0, queued + WARM_UP_DELAY_S - time.monotonic()))
         try:
             ver = workspace_at(path).network_version()
             with _WARM_LOCK:
