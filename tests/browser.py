@@ -119,11 +119,17 @@ def guard_network(context) -> list[str]:
 
 
 def wait_for_app(page, *, timeout: float = 60_000) -> None:
-    """Wait until streamlit finished running the script."""
+    """Wait until streamlit finished running the script.
+
+    The app's own script state says so (``data-test-script-state``); the
+    status widget, shown only once a run takes a while, must be gone too.
+    """
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('[data-testid=\"stMainBlockContainer\"]')",
+        " && document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
+        " && !['running', 'rerunRequested'].includes("
+        "document.querySelector('[data-testid=\"stApp\"]').dataset.testScriptState)",
         timeout=timeout,
     )
     page.wait_for_timeout(300)

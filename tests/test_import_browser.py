@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import screenshot, wait_for_app
 
@@ -36,9 +37,9 @@ def test_messy_table_problems_then_valid_rows_then_rejected_download(app_server,
     wait_for_app(page)
     page.get_by_text("Nothing was imported.").wait_for()
     main = page.locator("[data-testid='stMain']")
-    text = main.inner_text()
-    assert "an organisation needs a name" in text and "2 row(s)" in text
-    assert "an organisation needs a country" in text and "not a date" in text
+    problems = ("an organisation needs a name", "2 row(s)", "an organisation needs a country")
+    for shown in (*problems, "not a date"):
+        expect(main).to_contain_text(shown, timeout=30_000)  # the groups are drawn one by one
     screenshot(page, "import-problems")
     page.locator("[data-testid='stRadio'] label").filter(has_text="Import the valid rows").click()
     wait_for_app(page)
