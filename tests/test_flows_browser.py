@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import AppServer, choose, go_to, screenshot, wait_for_app
 
@@ -164,3 +166,14 @@ def test_the_permalink_of_every_page_reopens_it_without_a_dialog(app_server, pag
         heading = page.locator("h1").filter(has_text=title).first
         heading.wait_for(timeout=60_000)  # the page's own title: it reopened that page
         assert page.locator("[role='dialog']").count() == 0, f"a dialog opened for {link}"
+
+
+def test_a_find_partners_link_with_an_organisation_shows_its_ranked_suggestions(app_server, page):
+    page.goto(f"{app_server.url}/find-partners?org=stichting-energy-valley-nl")
+    wait_for_app(page)
+    chosen = page.locator("[data-testid='stSelectbox']").filter(has_text="Organisation").first
+    expect(chosen.locator("input")).to_have_value(re.compile("Energy Valley"), timeout=30_000)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=60_000)
+    main = page.locator("[data-testid='stMain']")
+    expect(main).to_contain_text(re.compile(r"Download [1-9]\d* organisations"))
+    assert page.locator("[role='dialog']").count() == 0
