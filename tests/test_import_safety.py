@@ -260,3 +260,23 @@ def test_a_data_package_adds_its_new_rows_and_keeps_the_bundled_ones(ws, package
     parts = ws.participations()
     assert "new-port-dk" in set(parts.loc[parts["project_id"] == "anemoi", "organisation_id"])
     assert ws.organisation("new-port-dk")["origin"] == "import:package:package"
+
+
+def test_a_data_package_imported_into_an_empty_workspace_keeps_every_column(tmp_path):
+    from network.package import read_package
+    from network.store import Workspace
+
+    tables = read_package(settings.data_dir)
+    with Workspace(tmp_path / "empty.sqlite", seed=False) as empty:
+        import_files(empty, settings.data_dir, format="package", locate=False)
+        got = {"projects": empty.projects(), "organisations": empty.organisations()}
+    for table, columns in (
+        ("projects", ("partners_stated", "partners_source_url", "start_date", "url")),
+        ("organisations", ("sectors", "esca_label", "esca_year", "website")),
+    ):
+        want = tables[table].set_index("id")
+        have = got[table].set_index("id").loc[want.index]
+        for column in columns:
+            filled = want[column].notna() & want[column].astype(str).ne("")
+            assert filled.any(), column  # the bundled data has the field
+            assert have.loc[filled[filled].index, column].notna().all(), (table, column)

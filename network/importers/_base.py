@@ -18,6 +18,7 @@ import pandas as pd
 
 from .._parse import shorten
 from ..errors import DataError
+from ..store import _ORG_COLUMNS, _PROJECT_COLUMNS
 
 __all__ = [
     "EMPTIED",
@@ -38,16 +39,10 @@ MERGED = "rows merged"
 
 Progress = Callable[[float, str], None]
 
-# fmt: off
-_ORG_FIELDS = (
-    "name", "short_name", "type", "country", "city", "address", "postcode", "lat", "lon",
-    "website", "pic", "source_url",
-)
-_PROJECT_COLS = (
-    "acronym", "title", "programme", "start_date", "end_date", "total_budget", "eu_funding",
-    "themes", "url", "source_url",
-)
-# fmt: on
+#: The organisation and project fields an importer fills: the workspace's own columns (the
+#: location's precision and source are set when writing).
+_ORG_FIELDS = tuple(c for c in _ORG_COLUMNS if c not in ("id", "location_precision"))
+_PROJECT_COLS = tuple(c for c in _PROJECT_COLUMNS if c != "id")
 
 
 def _noop(fraction: float, message: str) -> None:

@@ -168,13 +168,15 @@ def _upsert_sql(table: str, columns: Sequence[str], keys: Sequence[str]) -> str:
     )
 
 
-# fmt: off
-_ORG_INSERT = (
-    "id", "name", "short_name", "type", "country", "city", "address", "postcode", "lat", "lon",
-    "location_precision", "location_source", "website", "pic", "source_url", "origin",
-)
-# fmt: on
+_ORG_INSERT = ("id", *_ORG_FIELDS, "location_precision", "location_source", "origin")
 _PROJECT_INSERT = ("id", *_PROJECT_COLS, "origin")
+
+
+def _filled(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[str, ...]:
+    """The ``columns`` an importer's frame has: a source that knows no such field leaves it be."""
+    return tuple(c for c in columns if c in frame.columns)
+
+
 _PART_INSERT = ("organisation_id", "project_id", "role", "budget", "source_url", "origin")
 _CACHE_KIB = 128 * 1024
 _ORG_OUTCOMES = {
@@ -258,10 +260,11 @@ def _write_orgs(conn, orgs: pd.DataFrame, resolved: pd.DataFrame, report: Import
     new["location_precision"] = np.where(located, "exact", None)
     new["location_source"] = np.where(located, "data", None)
     new["origin"] = origin
+    columns = _filled(new, _ORG_INSERT)
     conn.executemany(
-        f"INSERT INTO organisations ({', '.join(_ORG_INSERT)}) "
-        f"VALUES ({', '.join('?' * len(_ORG_INSERT))})",
-        _values(new, _ORG_INSERT),
+        f"INSERT INTO organisations ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})",
+        _values(new, columns),
     )
     report.count("organisations", "added", len(new), "new organisation", new["name"].head())
     for outcome, reason in _ORG_OUTCOMES.items():
@@ -291,9 +294,8 @@ def _write_projects(conn, projects, presolved, report: ImportReport) -> None:
         (presolved["outcome"] == "same-id") & _is_import(existing)
     )
     rows = projects[writable].assign(origin=origin).sort_values("id")
-    conn.executemany(
-        _upsert_sql("projects", _PROJECT_INSERT, ("id",)), _values(rows, _PROJECT_INSERT)
-    )
+    columns = _filled(rows, _PROJECT_INSERT)
+    conn.executemany(_upsert_sql("projects", columns, ("id",)), _values(rows, columns))
     label = projects["acronym"].fillna("").astype(str)
     label = label.where(label.ne(""), projects["id"])
     new = presolved["outcome"] == "new"
