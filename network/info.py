@@ -47,29 +47,41 @@ def partner_completeness(ws: Workspace) -> pd.DataFrame:
     frame["stated"] = frame["stated"].astype("Int64")
     stated = frame["stated"]
     frame["complete"] = (
-        stated.notna()
-        & ((frame["listed"] == stated) | (frame["listed"] + frame["associated"] == stated))
+        stated.notna() & _complete(frame["listed"], frame["associated"], stated)
     ).astype(bool)
     return frame
 
 
-def partners_listed_text(listed: int, stated: object) -> str:
-    """Say how many of a project's partners are listed.
+def _complete(listed, associated, stated):
+    """The one rule: the listed partners, alone or with the associated ones, make the number."""
+    return (listed == stated) | (listed + associated == stated)
+
+
+def partners_listed_text(listed: int, stated: object, associated: int = 0) -> str:
+    """Say how many of a project's partners are listed, by :func:`partner_completeness`'s rule.
 
     Examples
     --------
     >>> partners_listed_text(13, 13)
     '13 of 13 partners listed'
+    >>> partners_listed_text(7, 13, associated=6)
+    '13 of 13 partners listed (6 associated)'
     >>> partners_listed_text(7, 13)
     'partial: 7 of 13 listed'
+    >>> partners_listed_text(14, 13)
+    '14 listed, but the page states 13'
     >>> partners_listed_text(5, None)
     '5 listed; no page states the total'
     """
     if stated is None or pd.isna(stated):
         return f"{listed} listed; no page states the total"
-    if listed >= int(stated):
-        return f"{listed} of {int(stated)} partners listed"
-    return f"partial: {listed} of {int(stated)} listed"
+    stated = int(stated)
+    if _complete(listed, associated, stated):
+        extra = f" ({associated} associated)" if listed != stated else ""
+        return f"{stated} of {stated} partners listed{extra}"
+    if listed > stated:
+        return f"{listed} listed, but the page states {stated}"
+    return f"partial: {listed} of {stated} listed"
 
 
 def network_info(ws: Workspace) -> dict[str, object]:

@@ -107,3 +107,18 @@ def test_cli_suggest_for_energy_valley_leaves_out_new_energy_coalition(tmp_path)
     names = [row["name"] for row in json.loads(out.stdout)]
     assert len(names) == 50
     assert not any("New Energy Coalition" in n for n in names)
+
+
+def test_the_text_says_complete_exactly_when_the_rule_does(seeded_workspace):
+    from network.info import partners_listed_text
+
+    frame = partner_completeness(seeded_workspace)
+    said = [
+        partners_listed_text(int(n), s, int(a)).split(" partners listed")[0]
+        for n, s, a in zip(frame["listed"], frame["stated"], frame["associated"], strict=True)
+    ]
+    stated = frame["stated"].astype(object).where(frame["stated"].notna(), None)
+    pairs = zip(said, stated, strict=True)
+    says_complete = [s is not None and t.startswith(f"{s} of {s}") for t, s in pairs]
+    assert says_complete == frame["complete"].tolist()
+    assert any(says_complete) and not all(says_complete)

@@ -108,7 +108,8 @@ def tables_at(path: str, version: int) -> dict[str, pd.DataFrame]:
     projects = ws.projects()
     done = partner_completeness(ws).set_index("project_id").reindex(projects["id"])
     projects["partners_listed"] = [
-        partners_listed_text(int(n), s) for n, s in zip(done["listed"], done["stated"], strict=True)
+        partners_listed_text(int(n), s, int(a))
+        for n, s, a in zip(done["listed"], done["stated"], done["associated"], strict=True)
     ]
     sources = ws.sources().set_index("url")
     return {
