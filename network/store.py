@@ -814,7 +814,12 @@ class Workspace:
         return dict(row) if row else None
 
     def set_locations(self, rows: list[tuple[str, float, float, str, str]]) -> None:
-        """Store computed locations ``(id, lat, lon, precision, source)`` in one transaction."""
+        """Store computed locations ``(id, lat, lon, precision, source)`` in one transaction.
+
+        No rows, no change: the network version (every cache's key) stays.
+        """
+        if not rows:
+            return
         with self.transaction() as conn:
             conn.executemany(
                 "UPDATE organisations SET lat = ?, lon = ?, location_precision = ?,"
