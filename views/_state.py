@@ -19,7 +19,7 @@ import streamlit as st
 from network import settings
 from network.errors import DataError, WorkspaceError
 from network.graph import CollabGraph, build_graph, filter_participations
-from network.info import partner_completeness, partners_listed_text
+from network.info import network_info, partner_completeness, partners_listed_text
 from network.metrics import MetricsInfo, workspace_metrics
 from network.model import ORG_TYPES, THEMES, country_name, split_list
 from network.store import Workspace
@@ -143,6 +143,16 @@ def sources_caption(urls: object) -> str:
 def tables() -> dict[str, pd.DataFrame]:
     """Organisations, projects, participations and sources (cached frames; do not mutate)."""
     return tables_at(workspace_path(), version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _info_at(path: str, version: int) -> dict[str, object]:
+    return network_info(workspace_at(path))
+
+
+def info() -> dict[str, object]:
+    """``python -m network info`` of the workspace version shown (cached: it counts every table)."""
+    return _info_at(workspace_path(), version())
 
 
 @dataclass(frozen=True)

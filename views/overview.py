@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from network.info import network_info
 from network.package import package_metadata
 from network.plot import bar_figure, projects_per_year, projects_per_year_figure
 from views import _state
@@ -110,7 +109,7 @@ def organisations_table(orgs: pd.DataFrame) -> None:
 def where_the_data_comes_from() -> None:
     st.subheader("Where the data comes from")
     meta = package_metadata()
-    info = network_info(_state.workspace())
+    info = _state.info()
     st.markdown(
         f"Bundled dataset **{meta['title']}** (version {meta['version']}, compiled "
         f"{meta['created']}), licence {meta['licenses'][0]['name']}. Every project and "
