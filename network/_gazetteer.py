@@ -461,14 +461,6 @@ _ABBREVIATIONS = {
 }
 
 
-def _fix_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Latin-1/cp1252 (``'GÃ–TEBORG'`` becomes ``'GÖTEBORG'``).
-
-    The project's one repair: :func:`network._parse.fix_mojibake` (ftfy).
-    """
-    return fix_mojibake(text)
-
-
 def _denoise(key: str) -> str:
     """Drop postcodes, CEDEX parts and trailing district/province codes from a key."""
     key = _CEDEX.sub("", key)
@@ -532,7 +524,7 @@ def _query_keys(raw: str) -> Iterator[tuple[str, bool]]:
                 seen.add(key)
                 yield key, partial
 
-    text = _fix_mojibake(raw)
+    text = fix_mojibake(raw)
     full = _name_keys(text)
     yield from emit(full, False)
     yield from emit((_denoise(k) for k in full), False)
@@ -616,7 +608,7 @@ def lookup_city(
             return gaz.location(i, message=message)
     if fuzzy and iso is not None:
         best: tuple[int, str, int] | None = None
-        for key in sorted({_denoise(k) for k in _name_keys(_fix_mojibake(name))}):
+        for key in sorted({_denoise(k) for k in _name_keys(fix_mojibake(name))}):
             found = _fuzzy_lookup(gaz, key, iso)
             if found is not None and (best is None or found[2] < best[2]):
                 best = found

@@ -190,7 +190,6 @@ class SuggestIndex:
     topic_index: dict[str, int] = field(default_factory=dict, repr=False)
     project_weight: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     lead_B: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0)), repr=False)
-    BT: sp.csr_matrix = field(default_factory=lambda: sp.csr_matrix((0, 0)), repr=False)
 
     @property
     def n(self) -> int:
@@ -415,7 +414,6 @@ def build_index(
         topic_index={t: i for i, t in enumerate(topic_labels.tolist())},
         project_weight=pweight,
         lead_B=lead_B,
-        BT=pattern.T.tocsr(),
     )
 
 

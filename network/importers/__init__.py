@@ -44,7 +44,6 @@ from ..store import Workspace
 from ._base import EMPTIED, MERGED, SKIPPED, ImportProblemsError, ImportReport, Problems, Source
 from ._clean import ROLES, canonical_programme, canonical_role
 from ._pipeline import (
-    FORMATS,
     ON_ERROR,
     SOURCES,
     detect_format,
@@ -60,7 +59,6 @@ from .table import FIELD_LABELS, TABLE_FIELDS, guess_mapping, read_mapping, spli
 __all__ = [
     "EMPTIED",
     "FIELD_LABELS",
-    "FORMATS",
     "MERGED",
     "ON_ERROR",
     "ROLES",

@@ -48,7 +48,6 @@ from .table import SOURCE as TABLE
 from .table import read_mapping, split_mapping
 
 __all__ = [
-    "FORMATS",
     "ON_ERROR",
     "SOURCES",
     "detect_format",
@@ -61,7 +60,6 @@ __all__ = [
 #: The sources an import understands, by format name; detection tries them in this order
 #: (``table``, which takes any file, last). A new source: one module and one line here.
 SOURCES = {source.name: source for source in (CORDIS, PACKAGE, KEEP, TABLE)}
-FORMATS: tuple[str, ...] = ("cordis", "keep", "table", "package")
 #: What an import does with rows it cannot import: fail with every problem, or skip them.
 ON_ERROR: tuple[str, ...] = ("raise", "skip")
 
