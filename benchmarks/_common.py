@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -48,9 +47,16 @@ def entry(value: float, unit: str, goal: float, baseline: float, **extra) -> dic
 
 PARTICIPATIONS = "eunets_h2020_participations.csv.gz"
 
+#: A child process's own peak memory (MB), as the expression its code ends with: VmHWM, the peak
+#: RSS of its address space. ``ru_maxrss`` would carry the parent's peak over fork + exec.
+CHILD_PEAK_MB = (
+    'int(next(x for x in open("/proc/self/status").read().splitlines()'
+    ' if x.startswith("VmHWM:")).split()[1]) / 1024'
+)
+
 # argv: participations file, "full" or "read", "module:function", JSON keyword arguments
 _BACKTEST_CHILD = """
-import importlib, json, resource, sys, time
+import importlib, json, sys, time
 t0 = time.perf_counter()
 import pandas as pd
 pd.read_csv(sys.argv[1])
@@ -64,14 +70,13 @@ if sys.argv[2] == "full":
 else:
     res = {}
 res["read_s"] = read_s
-res["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+res["peak_mb"] = PEAK
 print(json.dumps(res))
-"""
+""".replace("PEAK", CHILD_PEAK_MB)
 
 
 def _backtest_child(mode: str, run: str = "", kwargs: str = "{}") -> dict:
     """The JSON the child prints: the backtest ``run`` (mode "full") or only the CSV read."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out = subprocess.run(
         [sys.executable, "-c", _BACKTEST_CHILD, str(shared(PARTICIPATIONS)), mode, run, kwargs],
         cwd=ROOT,
@@ -79,11 +84,7 @@ def _backtest_child(mode: str, run: str = "", kwargs: str = "{}") -> dict:
         capture_output=True,
         text=True,
     )
-    res = json.loads(out.stdout.strip().splitlines()[-1])
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # RUSAGE_CHILDREN reports the largest child so far; the child's own figure is exact
-    res["children_peak_mb"] = max(after, before) / 1024
-    return res
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 @functools.lru_cache(maxsize=1)

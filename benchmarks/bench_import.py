@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks._common import ROOT, entry, shared, timed
+from benchmarks._common import CHILD_PEAK_MB, ROOT, entry, shared, timed
 from network.importers import import_files
 from network.store import Workspace
 
@@ -71,8 +71,6 @@ def import_vs_pandas_ratio() -> dict:
     return out
 
 
-# VmHWM (peak RSS of this address space): unlike ru_maxrss it does not carry over the
-# parent's peak across fork + exec.
 _CHILD = """
 import sys, tempfile
 from pathlib import Path
@@ -88,13 +86,14 @@ else:
     import pandas as pd
     for name in ("project.csv", "organization.csv"):
         pd.read_csv(folder / name, sep=";", dtype=str, keep_default_na=False)
-status = Path("/proc/self/status").read_text()
-print(int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024)
+print({peak})
 """
 
 
 def _peak_mb(*, do_import: bool) -> float:
-    code = _CHILD.format(root=str(ROOT), folder=str(shared(_FOLDER)), do_import=do_import)
+    code = _CHILD.format(
+        root=str(ROOT), folder=str(shared(_FOLDER)), do_import=do_import, peak=CHILD_PEAK_MB
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=600
     )
@@ -259,8 +258,7 @@ with tempfile.TemporaryDirectory() as tmp, Workspace(Path(tmp) / "w.sqlite", see
     except DataError as exc:
         outcome = str(exc)
     seconds = time.perf_counter() - start
-status = Path("/proc/self/status").read_text()
-peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
+peak = {peak}
 print(seconds, peak, outcome.replace(chr(10), " "), sep="\t")
 """
 
@@ -273,7 +271,7 @@ def _hostile() -> dict:
         small = write_hostile_xlsx(Path(tmp) / "small.xlsx", rows=10)
         out = {"file_mb": round(hostile.stat().st_size / 1e6, 2)}
         for label, path in (("hostile", hostile), ("small", small)):
-            code = _HOSTILE_CHILD.format(root=str(ROOT), path=str(path))
+            code = _HOSTILE_CHILD.format(root=str(ROOT), path=str(path), peak=CHILD_PEAK_MB)
             run = subprocess.run(
                 [sys.executable, "-c", code], capture_output=True, text=True, timeout=600
             )
