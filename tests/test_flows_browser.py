@@ -177,3 +177,5 @@ def test_a_find_partners_link_with_an_organisation_shows_its_ranked_suggestions(
     main = page.locator("[data-testid='stMain']")
     expect(main).to_contain_text(re.compile(r"Download [1-9]\d* organisations"))
     assert page.locator("[role='dialog']").count() == 0
+    link = page.locator("[data-testid='stSidebar'] a code").inner_text()
+    assert "org=stichting-energy-valley-nl" in "".join(link.split())  # its permalink keeps it

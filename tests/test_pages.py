@@ -128,7 +128,7 @@ def test_broken_workspace_gives_a_clear_message_not_a_traceback(app, workspace_p
 
 def test_find_partners_for_energy_valley(app, workspace_path):
     ev = _energy_valley(workspace_path)
-    at = app("find_partners:find_partners_page", fp_org=ev)
+    at = app("find_partners:find_partners_page", org=ev)
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) >= 5

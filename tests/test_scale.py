@@ -221,7 +221,7 @@ def test_organisation_find_partners_and_consortium(run_page, sample, h2020_works
         assert metrics["Community"] not in ("", None)
         assert "PageRank rank" in metrics
 
-    at = run_page("find_partners:find_partners_page", fp_org=org, **state)
+    at = run_page("find_partners:find_partners_page", org=org, **state)
     _assert_clean(at)
 
     from network.store import Workspace

@@ -52,9 +52,7 @@ def find_partners_page() -> None:
         how_good_are_these()
         return
     if mode.startswith("An organisation"):
-        if st.session_state.get("fp_org") is None and st.session_state.get("org"):
-            st.session_state["fp_org"] = st.session_state["org"]  # e.g. from the URL's ?org=
-        org, profile = _state.select_organisation("Organisation", key="fp_org"), None
+        org, profile = _state.select_organisation("Organisation"), None  # the shared selection
         if org is None:
             st.info("Choose an organisation, or describe your own.")
             return

@@ -85,7 +85,6 @@ def relations_of(org_id: str) -> None:
 def actions(org_id: str) -> None:
     cols = st.columns(3)
     if cols[0].button("Find partners for it", icon=":material/group_add:", key="org_find"):
-        st.session_state["fp_org"] = org_id
         st.switch_page(_state.PAGES["find-partners"])
     if cols[1].button("Add to shortlist", icon=":material/playlist_add:", key="org_shortlist"):
         _state.workspace().add_to_shortlist(org_id)
@@ -143,7 +142,7 @@ def project_rows(parts: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
                 )
             ],
             "source_url": parts["source_url"].fillna("").astype(str).to_numpy(),
-            "page_date": parts["source_url"].map(_state.page_date).to_numpy(),
+            "page_date": _state.page_dates(parts["source_url"]).to_numpy(),
         }
     )  # fmt: skip
     return rows.sort_values(["start_date", "project"], ascending=[False, True])
@@ -295,7 +294,7 @@ def contact_points_of(org_id: str) -> None:
     if points.empty:
         st.caption("No public contact point recorded. Check the organisation's website.")
         return
-    points = points.assign(page_date=points["source_url"].map(_state.page_date))
+    points = points.assign(page_date=_state.page_dates(points["source_url"]))
     st.dataframe(
         points[["kind", "value", "source_url", "page_date"]],
         hide_index=True,
