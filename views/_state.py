@@ -120,11 +120,11 @@ def tables_at(path: str, version: int) -> dict[str, pd.DataFrame]:
     }
 
 
-def page_date(urls: object) -> str:
-    """The date the first cited page states, as listed in the sources table ("" if none)."""
-    first = str(urls or "").split()
+def page_dates(urls: pd.Series) -> pd.Series:
+    """Per row, the date its first cited page states, as the sources table lists it ("" if none)."""
+    first = urls.fillna("").astype(str).str.split().str[0]
     dates = tables()["sources"]["page_date"]
-    return str(dates.get(first[0]) or "") if first else ""
+    return first.map(dates).fillna("").astype(str)
 
 
 def sources_caption(urls: object) -> str:
