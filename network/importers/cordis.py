@@ -31,6 +31,7 @@ from ._base import EMPTIED, ImportReport, Problems, Progress, Source, _Batch
 from ._clean import (
     _CORDIS_ROLES,
     _CORDIS_TYPES,
+    _HORIZON,
     _clean_text,
     _countries,
     _dates,
@@ -202,9 +203,6 @@ _CORDIS_ORG = {"projectID": True, "organisationID": True, "name": True, "shortNa
                "activityType": False, "street": False, "postCode": False, "city": False,
                "country": True, "geolocation": False, "organizationURL": False, "role": True,
                "ecContribution": False}
-_CORDIS_PROGRAMMES = {"H2020": "Horizon 2020", "HORIZON 2020": "Horizon 2020",
-                      "HORIZON": "Horizon Europe", "HE": "Horizon Europe",
-                      "HORIZON EUROPE": "Horizon Europe", "FP7": "FP7"}
 # fmt: on
 _CORDIS_URL = "https://cordis.europa.eu/project/id/"
 
@@ -235,12 +233,12 @@ def _cordis_batch(
         problems,
         rejected,
     )
-    fp = proj["frameworkProgramme"].str.strip().str.upper()
+    fp = proj["frameworkProgramme"].str.strip().str.casefold()
     fp = fp.where(
         fp.ne(""),
-        proj["legalBasis"].str.split(r"[.\-]", n=1, regex=True).str[0].fillna("").str.upper(),
+        proj["legalBasis"].str.split(r"[.\-]", n=1, regex=True).str[0].fillna("").str.casefold(),
     )
-    programme = fp.map(_CORDIS_PROGRAMMES)
+    programme = fp.map(_HORIZON)  # the programme names every source shares
     programme = programme.where(programme.notna(), proj["frameworkProgramme"].str.strip())
     projects = pd.DataFrame(
         {
