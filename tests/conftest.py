@@ -28,10 +28,11 @@ def workspace_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def workspace(workspace_path: Path):
-    """A workspace seeded from the bundled data, in a temp dir."""
+def workspace(workspace_path: Path, seeded_workspace_file: Path):
+    """A workspace seeded from the bundled data, at ``workspace_path`` (a copy of the session's)."""
     from network.store import Workspace
 
+    shutil.copy(seeded_workspace_file, workspace_path)
     with Workspace(workspace_path) as ws:
         yield ws
 
@@ -53,15 +54,6 @@ def seeded_workspace_path(seeded_workspace_file: Path, tmp_path: Path) -> Path:
     path = tmp_path / "seeded.sqlite"
     shutil.copy(seeded_workspace_file, path)
     return path
-
-
-@pytest.fixture
-def seeded_workspace(seeded_workspace_path: Path):
-    """The :func:`seeded_workspace_path` copy, open."""
-    from network.store import Workspace
-
-    with Workspace(seeded_workspace_path) as ws:
-        yield ws
 
 
 def build_tiny_workspace(path: Path) -> Path:

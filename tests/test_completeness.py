@@ -109,10 +109,10 @@ def test_cli_suggest_for_energy_valley_leaves_out_new_energy_coalition(tmp_path)
     assert not any("New Energy Coalition" in n for n in names)
 
 
-def test_the_text_says_complete_exactly_when_the_rule_does(seeded_workspace):
+def test_the_text_says_complete_exactly_when_the_rule_does(workspace):
     from network.info import partners_listed_text
 
-    frame = partner_completeness(seeded_workspace)
+    frame = partner_completeness(workspace)
     said = [
         partners_listed_text(int(n), s, int(a)).split(" partners listed")[0]
         for n, s, a in zip(frame["listed"], frame["stated"], frame["associated"], strict=True)

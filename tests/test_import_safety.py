@@ -21,14 +21,14 @@ MAPPING = {"name": "name", "country": "country", "acronym": "acronym", "start_da
 
 
 @pytest.fixture
-def ws(seeded_workspace):
+def ws(workspace):
     """The shared seeded copy plus a contact, a note, a shortlist and a location correction."""
-    org = seeded_workspace.organisations()["id"].iloc[0]
-    seeded_workspace.add_contact(org, "A. Person", email="a@example.org")
-    seeded_workspace.add_note(org, "call in May")
-    seeded_workspace.add_to_shortlist(org, name="bid", lead=True)
-    seeded_workspace.set_location(org, 53.2, 6.5)
-    return seeded_workspace
+    org = workspace.organisations()["id"].iloc[0]
+    workspace.add_contact(org, "A. Person", email="a@example.org")
+    workspace.add_note(org, "call in May")
+    workspace.add_to_shortlist(org, name="bid", lead=True)
+    workspace.set_location(org, 53.2, 6.5)
+    return workspace
 
 
 def _everything(ws) -> dict[str, pd.DataFrame]:

@@ -33,9 +33,9 @@ _TABLES = {
 
 
 @pytest.fixture
-def ws(seeded_workspace):
+def ws(workspace):
     """The shared seeded copy (tests/conftest.py)."""
-    return seeded_workspace
+    return workspace
 
 
 def _table_import(ws, tmp_path, rows: list[dict], *, name="partners", **options):

@@ -163,15 +163,15 @@ def test_workspace_path_from_environment(monkeypatch, tmp_path):
         assert ws.path == tmp_path / "env.sqlite"
 
 
-def test_locating_again_with_nothing_new_keeps_the_network_version(seeded_workspace):
+def test_locating_again_with_nothing_new_keeps_the_network_version(workspace):
     from network.locations import locate_workspace
 
-    with seeded_workspace.transaction() as conn:  # one organisation no gazetteer can place
+    with workspace.transaction() as conn:  # one organisation no gazetteer can place
         conn.execute(
             "UPDATE organisations SET lat = NULL, lon = NULL, city = NULL, country = 'XX'"
             " WHERE id = 'stichting-energy-valley-nl'"
         )
-    locate_workspace(seeded_workspace)
-    before = seeded_workspace.network_version()
-    locate_workspace(seeded_workspace)
-    assert seeded_workspace.network_version() == before
+    locate_workspace(workspace)
+    before = workspace.network_version()
+    locate_workspace(workspace)
+    assert workspace.network_version() == before
