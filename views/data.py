@@ -157,9 +157,16 @@ def import_section() -> None:
     show_report()
 
 
+@st.cache_data(show_spinner="Reading the files…", max_entries=8)
+def _previews(paths: tuple[str, ...], stamps: tuple[float, ...], fmt: str) -> dict:
+    """The first rows of the files (read once per upload and format, not on every rerun)."""
+    return preview_files([Path(p) for p in paths], format=fmt, rows=10)
+
+
 def preview(paths: list[Path], fmt: str) -> dict[str, pd.DataFrame] | None:
     try:
-        previews = preview_files(paths, format=fmt, rows=10)
+        stamps = tuple(p.stat().st_mtime for p in paths)
+        previews = _previews(tuple(str(p) for p in paths), stamps, fmt)
     except DataError as exc:
         st.error(f"These files cannot be read as {fmt}: {exc}")
         return None
