@@ -5,15 +5,16 @@ only routes pages; each page lives in ``views/`` (not ``pages/``, which
 Streamlit would route on its own) and the logic in ``network/``. A page's
 module is imported when the page is first shown, so the first page appears
 without waiting for the others' libraries.
+
+``streamlit run`` first imports this file as a module, looking for an ASGI
+app: it finds ``app``, which serves this same file as the script and whose
+start-up prepares the first page while the browser loads the app
+(``views/_startup.py``).
 """
 
 import importlib
 
 import streamlit as st
-
-from views import _state
-
-st.set_page_config(page_title="North Sea Partner Explorer", page_icon="🌊", layout="wide")
 
 
 def _view(module: str, function: str):
@@ -28,25 +29,41 @@ def _page(module: str, function: str, title: str, url_path: str, **options) -> s
     return st.Page(run, title=title, url_path=url_path, **options)
 
 
-PAGES = [
-    _page("overview", "overview_page", "Overview", "overview", default=True),
-    _page("map", "map_page", "Map", "map"),
-    _page("network", "network_page", "Network", "network"),
-    _page("organisation", "organisation_page", "Organisation", "organisation"),
-    _page("find_partners", "find_partners_page", "Find partners", "find-partners"),
-    _page("consortium", "consortium_page", "Consortium", "consortium"),
-    _page("export", "export_page", "Export", "export"),
-    _page("data", "data_page", "Data", "data"),
-]
+def main() -> None:
+    """Route the pages: the sidebar's filters first, then the page, then warm-ups."""
+    from views import _state
 
-_state.register_pages(PAGES)
-page = st.navigation(PAGES)
-if _state.open_or_explain():
-    _state.sidebar_filters()
-    page.run()
-    _state.sync_query_params(page.url_path)
-    # locate a new workspace's organisations, draw the graph, the Network view and the map
-    # ahead, for the next pages
-    _state.warm_up("locate", _state.locate_pending)
-    _state.warm_up("network", lambda *key: _view("network", "warm_whole_view")(*key))
-    _state.warm_up("map", lambda *key: _view("map", "warm_default_map")(*key))
+    st.set_page_config(page_title="North Sea Partner Explorer", page_icon="🌊", layout="wide")
+    pages = [
+        _page("overview", "overview_page", "Overview", "overview", default=True),
+        _page("map", "map_page", "Map", "map"),
+        _page("network", "network_page", "Network", "network"),
+        _page("organisation", "organisation_page", "Organisation", "organisation"),
+        _page("find_partners", "find_partners_page", "Find partners", "find-partners"),
+        _page("consortium", "consortium_page", "Consortium", "consortium"),
+        _page("export", "export_page", "Export", "export"),
+        _page("data", "data_page", "Data", "data"),
+    ]
+
+    _state.register_pages(pages)
+    page = st.navigation(pages)
+    if _state.open_or_explain():
+        _state.restore_filters()
+        try:
+            page.run()
+        finally:  # the page first, then the sidebar: the page's content reaches the browser first
+            _state.sidebar_filters()
+        _state.sync_query_params(page.url_path)
+        # locate a new workspace's organisations, draw the graph, the Network view and the map
+        # ahead, for the next pages
+        _state.warm_up("locate", _state.locate_pending)
+        _state.warm_up("network", lambda *key: _view("network", "warm_whole_view")(*key))
+        _state.warm_up("map", lambda *key: _view("map", "warm_default_map")(*key))
+
+
+if __name__ == "__main__":
+    main()
+else:
+    from views._startup import lifespan
+
+    app = st.App(__file__, lifespan=lifespan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -33,12 +34,15 @@ def _first_chart_s(script: Path, workspace: Path, browser) -> float:
     return elapsed
 
 
-def app_cold_start_s() -> dict:
+def app_cold_start_s(rounds: int = 5) -> dict:
     """Fresh server to the Overview's first chart on the bundled data (goal 4 s).
 
     ``value``: a new workspace (first launch: seeding included); ``existing_workspace_s``:
     the server restarted on that workspace. Baseline: the same measurement for a
-    two-line streamlit app with one plotly chart.
+    two-line streamlit app with one plotly chart. A single start varies by about
+    a second on a 2-CPU machine, so each is measured in ``rounds`` interleaved
+    rounds (baseline, new workspace, restart) and the medians are compared;
+    ``runs`` lists every measurement.
     """
     from playwright.sync_api import sync_playwright
 
@@ -47,13 +51,24 @@ def app_cold_start_s() -> dict:
     tmp = Path(tempfile.mkdtemp())
     hello = tmp / "hello.py"
     hello.write_text(HELLO)
+    runs: dict[str, list[float]] = {"baseline": [], "new": [], "existing": []}
     with sync_playwright() as p:
         browser = launch_browser(p)
-        baseline = _first_chart_s(hello, tmp / "unused.sqlite", browser)
-        fresh = _first_chart_s(ROOT / "app.py", tmp / "ws.sqlite", browser)
-        again = _first_chart_s(ROOT / "app.py", tmp / "ws.sqlite", browser)
+        for i in range(rounds):
+            runs["baseline"].append(_first_chart_s(hello, tmp / "unused.sqlite", browser))
+            runs["new"].append(_first_chart_s(ROOT / "app.py", tmp / f"ws{i}.sqlite", browser))
+            runs["existing"].append(_first_chart_s(ROOT / "app.py", tmp / f"ws{i}.sqlite", browser))
         browser.close()
-    return entry(fresh, "s", 4.0, baseline, existing_workspace_s=round(again, 3))
+    median = {name: statistics.median(values) for name, values in runs.items()}
+    return entry(
+        median["new"],
+        "s",
+        4.0,
+        median["baseline"],
+        existing_workspace_s=round(median["existing"], 3),
+        existing_workspace_ratio=round(median["existing"] / median["baseline"], 4),
+        runs={name: [round(x, 2) for x in values] for name, values in runs.items()},
+    )
 
 
 def _switch_s(page, title: str) -> float:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -62,44 +63,61 @@ def package_metadata(path: str | Path | None = None) -> dict:
         raise DataError(msg, file=str(descriptor)) from None
 
 
-def _convert(value: str, spec: dict, *, file: str, row: int) -> object:
+def _converter(spec: dict, file: str) -> Callable[[str, int], object]:
+    """A function ``(cell, row) -> value`` that converts and checks one field's cells.
+
+    Built once per field: the field's type, constraints and pattern are looked
+    up (and the pattern compiled) once, not for each of the package's cells.
+    """
     name = spec["name"]
     kind = spec.get("type", "string")
     constraints = spec.get("constraints", {})
-    if value == "":
-        if constraints.get("required"):
-            msg = "a value is required"
-            raise DataError(msg, file=file, row=row, column=name, value=value)
-        return None
-    try:
-        if kind == "integer":
-            out: object = int(value)
-        elif kind == "number":
-            out = float(value)
-        elif kind == "date":
-            out = date.fromisoformat(value).isoformat()
-        else:
-            out = value
-    except ValueError:
-        msg = f"not a valid {kind}"
-        raise DataError(msg, file=file, row=row, column=name, value=value) from None
-    if spec.get("format") == "country":
-        try:
-            out = normalise_country(value)
-        except ValueError as exc:
-            raise DataError(str(exc), file=file, row=row, column=name, value=value) from None
+    required = constraints.get("required", False)
+    parse: Callable[[str], object] | None = {
+        "integer": int,
+        "number": float,
+        "date": lambda v: date.fromisoformat(v).isoformat(),
+    }.get(kind)
+    country = spec.get("format") == "country"
     enum = constraints.get("enum")
-    if enum is not None and out not in enum:
-        msg = f"must be one of {enum}"
-        raise DataError(msg, file=file, row=row, column=name, value=value)
-    pattern = constraints.get("pattern")
-    if pattern is not None and not re.fullmatch(pattern, str(out)):
-        msg = f"does not match the pattern {pattern!r}"
-        raise DataError(msg, file=file, row=row, column=name, value=value)
-    if "minimum" in constraints and out < constraints["minimum"]:
-        msg = f"is below the minimum {constraints['minimum']!r}"
-        raise DataError(msg, file=file, row=row, column=name, value=value)
-    return out
+    allowed = None if enum is None else set(enum)
+    raw_pattern = constraints.get("pattern")
+    pattern = None if raw_pattern is None else re.compile(raw_pattern)
+    minimum = constraints.get("minimum")
+
+    def convert(value: str, row: int) -> object:
+        def fail(msg: str) -> DataError:
+            return DataError(msg, file=file, row=row, column=name, value=value)
+
+        if value == "":
+            if required:
+                msg = "a value is required"
+                raise fail(msg)
+            return None
+        out: object = value
+        if parse is not None:
+            try:
+                out = parse(value)
+            except ValueError:
+                msg = f"not a valid {kind}"
+                raise fail(msg) from None
+        if country:
+            try:
+                out = normalise_country(value)
+            except ValueError as exc:
+                raise fail(str(exc)) from None
+        if allowed is not None and out not in allowed:
+            msg = f"must be one of {enum}"
+            raise fail(msg)
+        if pattern is not None and not pattern.fullmatch(str(out)):
+            msg = f"does not match the pattern {raw_pattern!r}"
+            raise fail(msg)
+        if minimum is not None and out < minimum:
+            msg = f"is below the minimum {minimum!r}"
+            raise fail(msg)
+        return out
+
+    return convert
 
 
 def _read_resource(root: Path, resource: dict) -> pd.DataFrame:
@@ -130,16 +148,17 @@ def _read_resource(root: Path, resource: dict) -> pd.DataFrame:
                 msg = f"unknown column(s) {unknown}"
                 raise DataError(msg, file=file, row=0, column=unknown[0])
             positions = [header.index(name) for name in names]
+            fields = [
+                (name, pos, _converter(spec, file))
+                for name, spec, pos in zip(names, specs, positions, strict=True)
+            ]
             for number, cells in enumerate(reader, start=1):
                 if not any(cells):
                     continue
                 if len(cells) != len(header):
                     msg = f"has {len(cells)} cells, the header has {len(header)}"
                     raise DataError(msg, file=file, row=number)
-                record = {
-                    spec["name"]: _convert(cells[pos].strip(), spec, file=file, row=number)
-                    for spec, pos in zip(specs, positions, strict=True)
-                }
+                record = {name: check(cells[pos].strip(), number) for name, pos, check in fields}
                 rows.append(record)
         except UnicodeDecodeError as exc:
             msg = f"is not UTF-8 text ({exc.reason})"

@@ -212,8 +212,9 @@ def _export_page_script() -> None:
 
     _state.register_pages([st.Page(export_page, title="Export", url_path="export")])
     if _state.open_or_explain():
-        _state.sidebar_filters()
+        _state.restore_filters()
         export_page()
+        _state.sidebar_filters()
 
 
 def test_export_page_offers_each_choice(monkeypatch, tiny_workspace_path):

@@ -10,7 +10,7 @@ AppTest = streamlit_testing.AppTest
 
 
 def _page_script(page_name: str) -> None:
-    """Run one page the way app.py does (filters first)."""
+    """Run one page the way app.py does."""
     import importlib
 
     import streamlit as st
@@ -21,8 +21,9 @@ def _page_script(page_name: str) -> None:
     func = getattr(importlib.import_module(f"views.{module_name}"), func_name)
     _state.register_pages([st.Page(func, title="x", url_path=module_name)])
     if _state.open_or_explain():
-        _state.sidebar_filters()
+        _state.restore_filters()
         func()
+        _state.sidebar_filters()
 
 
 @pytest.fixture
@@ -45,19 +46,58 @@ def app(monkeypatch, workspace_path):
     st.cache_resource.clear()
 
 
-def test_overview(app):
+def test_overview(app, workspace_path):
     at = app("overview:overview_page")
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert labels[:2] == ["Organisations", "Projects"]
     assert int(at.metric[0].value.replace(",", "")) >= 200
+    # the first tab only: the ranking as a Markdown table, no data grid and no search yet
+    assert [t.label for t in at.tabs] == [
+        "Most central organisations",
+        "Organisations",
+        "Where the data comes from",
+    ]
+    table = next(m.value for m in at.markdown if m.value.startswith("| Organisation |"))
+    rows = table.splitlines()[2:]
+    assert len(rows) == 15
+    from network.graph import build_graph
+    from network.metrics import workspace_metrics
+    from network.store import Workspace
+
+    with Workspace(workspace_path) as ws:
+        metrics, _ = workspace_metrics(ws, lambda: build_graph(ws.participations()))
+        names = ws.organisations().set_index("id")["name"]
+    top = names[metrics.nlargest(1, "pagerank")["organisation_id"].iloc[0]]
+    assert rows[0].startswith(f"| {central_cell(top)} |")
+    assert not at.dataframe
+    assert not at.text_input
+    at.session_state["overview_tab"] = "Organisations"
+    at.run()
+    assert not at.exception
     assert at.text_input[0].label == "Search organisations"
+    assert len(at.dataframe) == 1
     assert [s.label for s in at.sidebar.multiselect] == [
         "Programmes",
         "Countries",
         "Organisation types",
         "Themes",
     ]
+
+
+def central_cell(text: str) -> str:
+    from views.overview import central_table_markdown
+
+    row = pd.DataFrame(
+        {"name": [text], "country": ["NL"], "type": ["cluster"], "projects": [1], "degree": [1],
+         "pagerank": [0.5], "betweenness": [0.0]}
+    )  # fmt: skip
+    return central_table_markdown(row).splitlines()[2].split(" | ")[0].removeprefix("| ")
+
+
+def test_central_table_escapes_markdown_in_names():
+    assert central_cell("A|B *x* $5 [l](u)") == "A\\|B \\*x\\* \\$5 \\[l\\]\\(u\\)"
+    assert central_cell("Two\nlines") == "Two lines"
 
 
 def test_overview_filters_narrow_the_numbers(app):

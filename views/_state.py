@@ -270,15 +270,22 @@ def _keep_valid_choices(options: FilterOptions) -> None:
             s["f_years"] = (a, b)
 
 
+def restore_filters() -> None:
+    """Set the filters before a page reads them: from the URL on a session's first run,
+    without choices the workspace no longer holds."""
+    _restore_from_query()
+    _keep_valid_choices(filter_options())
+
+
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar; they apply on every page.
 
     They offer what the workspace holds: its range of years, its programmes,
-    countries, organisation types and themes.
+    countries, organisation types and themes. Drawn after the page (which
+    reads them from the session, set by :func:`restore_filters` and by the
+    widgets' last change), so the page's own content reaches the browser first.
     """
-    _restore_from_query()
     options = filter_options()
-    _keep_valid_choices(options)
     bounds = options.years
     with st.sidebar:
         st.header("Filters")
@@ -432,6 +439,28 @@ def _shown_metrics(path: str, version: int, key: str) -> tuple[pd.DataFrame, Met
         "workspace and filters; they are then stored in the workspace)…"
     ):
         return _metrics_and_info(path, version, key)
+
+
+def prepare_first_page(path: str | None = None) -> None:
+    """Open the workspace and compute what the Overview shows unfiltered, into the caches.
+
+    Runs once at server start (see ``app.py``), while the browser is still
+    loading the app: a first launch seeds the workspace here, and the first
+    page then finds its tables, filter options, counts and network metrics
+    ready (a page asking while they are computed waits for them, through the
+    caches' locks, instead of computing them twice). A workspace that cannot
+    be opened is left to the page, which explains what is wrong.
+    """
+    path = path or workspace_path()
+    try:
+        ver = workspace_at(path).network_version()
+    except (WorkspaceError, DataError):
+        return
+    _filter_options(path, ver)
+    _info_at(path, ver)
+    organisations_at(path, ver, NO_FILTERS)
+    _filtered_projects(path, ver, NO_FILTERS)
+    _metrics_and_info(path, ver, NO_FILTERS)
 
 
 def metrics_at(path: str, version: int, key: str) -> pd.DataFrame:

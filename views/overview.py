@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -31,8 +33,10 @@ def overview_page() -> None:
         undated = int(pd.to_datetime(projects["start_date"], errors="coerce").isna().sum())
         if undated:
             st.caption(f"{undated} project(s) without a start date on their source page.")
-        with st.expander("Projects per year as a table"):
-            st.dataframe(projects_per_year(projects), hide_index=True)
+        table = st.expander("Projects per year as a table", key="per_year_table", on_change="rerun")
+        if table.open:
+            with table:
+                st.dataframe(projects_per_year(projects), hide_index=True)
     with right:
         st.subheader("Organisations by country")
         by_country = (
@@ -40,10 +44,27 @@ def overview_page() -> None:
         )
         by_country = by_country.sort_values("organisations", ascending=False)
         st.plotly_chart(bar_figure(by_country, "country", "organisations"), key="by_country")
-        st.dataframe(by_country, hide_index=True, height=200)
-    most_central_organisations()
-    organisations_table(orgs)
-    where_the_data_comes_from()
+        table = st.expander(
+            "Organisations by country as a table", key="by_country_table", on_change="rerun"
+        )
+        if table.open:
+            with table:
+                st.dataframe(by_country, hide_index=True)
+    # one section at a time: only the chosen tab is drawn (the first page appears sooner)
+    central, organisations, sources = st.tabs(
+        ["Most central organisations", "Organisations", "Where the data comes from"],
+        key="overview_tab",
+        on_change="rerun",
+    )
+    if central.open:
+        with central:
+            most_central_organisations()
+    if organisations.open:
+        with organisations:
+            organisations_table(orgs)
+    if sources.open:
+        with sources:
+            where_the_data_comes_from()
 
 
 def headline_numbers(orgs: pd.DataFrame, projects: pd.DataFrame, parts: pd.DataFrame) -> None:
@@ -59,20 +80,32 @@ def most_central_organisations() -> None:
     st.subheader("Most central organisations")
     metrics = _state.metrics()
     top = metrics.nlargest(15, "pagerank")
-    st.dataframe(
-        top[["name", "country", "type", "projects", "degree", "pagerank", "betweenness"]],
-        hide_index=True,
-        column_config={
-            "degree": st.column_config.NumberColumn("Partners"),
-            "pagerank": st.column_config.NumberColumn("PageRank", format="%.4f"),
-            "betweenness": st.column_config.NumberColumn("Betweenness", format="%.4f"),
-        },
-    )
+    st.markdown(central_table_markdown(top))
     info = _state.metrics_info()
     st.caption(
         f"Ranked by PageRank among {info.organisations:,} organisations of the filtered network; "
-        f"betweenness {info.betweenness_label()}."
+        f"betweenness {info.betweenness_label()}. Open an organisation on the Organisation page."
     )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def central_table_markdown(top: pd.DataFrame) -> str:
+    """The ranking as a Markdown table: 15 rows need no data grid, whose 1.3 MB of
+    JavaScript would hold up the first page by about half a second."""
+
+    def cell(value: object) -> str:
+        text = "" if pd.isna(value) else " ".join(str(value).split())
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+    head = "| Organisation | Country | Type | Projects | Partners | PageRank | Betweenness |"
+    rows = [
+        f"| {cell(r.name)} | {cell(r.country)} | {cell(r.type)} | {int(r.projects)} "
+        f"| {int(r.degree)} | {r.pagerank:.4f} | {r.betweenness:.4f} |"
+        for r in top.itertuples(index=False)
+    ]
+    return "\n".join([head, "|---|---|---|--:|--:|--:|--:|", *rows])
 
 
 def organisations_table(orgs: pd.DataFrame) -> None:
