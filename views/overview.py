@@ -77,7 +77,6 @@ def headline_numbers(orgs: pd.DataFrame, projects: pd.DataFrame, parts: pd.DataF
 
 
 def most_central_organisations() -> None:
-    st.subheader("Most central organisations")
     metrics = _state.metrics()
     top = metrics.nlargest(15, "pagerank")
     st.markdown(central_table_markdown(top))
@@ -109,7 +108,6 @@ def central_table_markdown(top: pd.DataFrame) -> str:
 
 
 def organisations_table(orgs: pd.DataFrame) -> None:
-    st.subheader("Organisations")
     query = st.text_input("Search organisations", placeholder="Name, city or country…")
     shown = orgs
     if query:
@@ -140,7 +138,6 @@ def organisations_table(orgs: pd.DataFrame) -> None:
 
 
 def where_the_data_comes_from() -> None:
-    st.subheader("Where the data comes from")
     meta = package_metadata()
     info = _state.info()
     st.markdown(
