@@ -30,7 +30,7 @@ def _page(module: str, function: str, title: str, url_path: str, **options) -> s
 
 
 def main() -> None:
-    """Route the pages: the sidebar's filters first, then the page, then warm-ups."""
+    """Route the pages: the filters set, the page, the sidebar's filters, then warm-ups."""
     from views import _state
 
     st.set_page_config(page_title="North Sea Partner Explorer", page_icon="🌊", layout="wide")

@@ -52,9 +52,11 @@ def test_server_start_prepares_the_first_page_before_any_visit(tmp_path):
 def test_overview_draws_a_tab_when_it_is_chosen(app_server, page):
     page.goto(app_server.url)
     wait_for_app(page)
-    assert page.locator("[data-testid='stMarkdown'] table").first.is_visible()
+    page.locator("[data-testid='stMarkdown'] table").first.wait_for()  # the ranking
     assert page.get_by_label("Search organisations").count() == 0
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
     page.get_by_role("tab", name="Organisations", exact=True).click()
     page.get_by_label("Search organisations").wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()  # its JavaScript loads now
     wait_for_app(page)
     assert page.locator("[data-testid='stDataFrame']").count() == 1
