@@ -85,14 +85,14 @@ def _converter(spec: dict, file: str) -> Callable[[str, int], object]:
     pattern = None if raw_pattern is None else re.compile(raw_pattern)
     minimum = constraints.get("minimum")
 
-    def convert(value: str, row: int) -> object:
-        def fail(msg: str) -> DataError:
-            return DataError(msg, file=file, row=row, column=name, value=value)
+    def fail(msg: str, row: int, value: str) -> DataError:
+        return DataError(msg, file=file, row=row, column=name, value=value)
 
+    def convert(value: str, row: int) -> object:
         if value == "":
             if required:
                 msg = "a value is required"
-                raise fail(msg)
+                raise fail(msg, row, value)
             return None
         out: object = value
         if parse is not None:
@@ -100,21 +100,21 @@ def _converter(spec: dict, file: str) -> Callable[[str, int], object]:
                 out = parse(value)
             except ValueError:
                 msg = f"not a valid {kind}"
-                raise fail(msg) from None
+                raise fail(msg, row, value) from None
         if country:
             try:
                 out = normalise_country(value)
             except ValueError as exc:
-                raise fail(str(exc)) from None
+                raise fail(str(exc), row, value) from None
         if allowed is not None and out not in allowed:
             msg = f"must be one of {enum}"
-            raise fail(msg)
+            raise fail(msg, row, value)
         if pattern is not None and not pattern.fullmatch(str(out)):
             msg = f"does not match the pattern {raw_pattern!r}"
-            raise fail(msg)
+            raise fail(msg, row, value)
         if minimum is not None and out < minimum:
             msg = f"is below the minimum {minimum!r}"
-            raise fail(msg)
+            raise fail(msg, row, value)
         return out
 
     return convert

@@ -446,8 +446,8 @@ def prepare_first_page(path: str | None = None) -> None:
 
     Runs once at server start (see ``app.py``), while the browser is still
     loading the app: a first launch seeds the workspace here, and the first
-    page then finds its tables, filter options, counts and network metrics
-    ready (a page asking while they are computed waits for them, through the
+    page then finds its tables, filter options, filtered frames and network
+    metrics ready (a page asking while they are computed waits for them, through the
     caches' locks, instead of computing them twice). A workspace that cannot
     be opened is left to the page, which explains what is wrong.
     """
@@ -457,7 +457,6 @@ def prepare_first_page(path: str | None = None) -> None:
     except (WorkspaceError, DataError):
         return
     _filter_options(path, ver)
-    _info_at(path, ver)
     organisations_at(path, ver, NO_FILTERS)
     _filtered_projects(path, ver, NO_FILTERS)
     _metrics_and_info(path, ver, NO_FILTERS)
