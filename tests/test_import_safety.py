@@ -252,14 +252,29 @@ def test_a_data_package_adds_its_new_rows_and_keeps_the_bundled_ones(ws, package
         handle.write("new-port-dk,New Port ApS,,company,DK,Esbjerg,,,,,,,,,,,https://example.org\n")
     with (package_copy / "participations.csv").open("a", encoding="utf-8") as handle:
         handle.write("new-port-dk,anemoi,partner,,https://example.org\n")
+    with (package_copy / "organisation_relations.csv").open("a", encoding="utf-8") as handle:
+        handle.write("new-port-dk,port-of-esbjerg-dk,part_of,2020,https://example.org\n")
     with (package_copy / "sources.csv").open("a", encoding="utf-8") as handle:
-        handle.write("https://example.org,Example,example.org,,2026-12-01\n")
+        handle.write("https://example.org,Example,example.org,2026-11-30,2026-12-01\n")
     report = import_files(ws, package_copy / "datapackage.json", format="package", locate=False)
     assert report.status == "imported" and report.origin == "import:package:package"
     assert report.added["organisations"] == 1 and report.added["participations"] == 1
+    assert report.added["organisation_relations"] == 1 and report.added["sources"] == 1
     parts = ws.participations()
     assert "new-port-dk" in set(parts.loc[parts["project_id"] == "anemoi", "organisation_id"])
     assert ws.organisation("new-port-dk")["origin"] == "import:package:package"
+    relation = ws.relations("new-port-dk").to_dict("records")
+    assert relation == [
+        {
+            "from_id": "new-port-dk",
+            "to_id": "port-of-esbjerg-dk",
+            "kind": "part_of",
+            "since": 2020,
+            "source_url": "https://example.org",
+        }
+    ]
+    page = ws.sources().set_index("url").loc["https://example.org"]
+    assert (page["title"], page["page_date"]) == ("Example", "2026-11-30")
 
 
 def test_a_data_package_imported_into_an_empty_workspace_keeps_every_column(tmp_path):
@@ -270,6 +285,20 @@ def test_a_data_package_imported_into_an_empty_workspace_keeps_every_column(tmp_
     with Workspace(tmp_path / "empty.sqlite", seed=False) as empty:
         import_files(empty, settings.data_dir, format="package", locate=False)
         got = {"projects": empty.projects(), "organisations": empty.organisations()}
+        relations, pages = empty.relations(), empty.sources()
+    # renames and the cited pages (with their dates) come along: suggestions and links use them
+    want_relations = tables["organisation_relations"].rename(
+        columns={"from": "from_id", "to": "to_id"}
+    )
+    keys = ["from_id", "to_id", "kind"]
+    assert relations.sort_values(keys)[keys].values.tolist() == (
+        want_relations.sort_values(keys)[keys].values.tolist()
+    )
+    want_pages = tables["sources"].sort_values("url").fillna("").astype(str)
+    assert (
+        pages.fillna("").astype(str).values.tolist()
+        == want_pages[list(pages.columns)].values.tolist()
+    )
     for table, columns in (
         ("projects", ("partners_stated", "partners_source_url", "start_date", "url")),
         ("organisations", ("sectors", "esca_label", "esca_year", "website")),

@@ -217,7 +217,8 @@ class ImportReport:
         n = int(n)
         if n <= 0:
             return
-        getattr(self, outcome)[table] += n
+        counts = getattr(self, outcome)  # a package also fills relations and cited pages
+        counts[table] = counts.get(table, 0) + n
         self.reasons.append(
             {
                 "table": table,
@@ -310,7 +311,9 @@ class _Batch:
     ``key``, ``new_id``, the project fields, ``file``, ``row``, ``raw``.
     ``participations``: ``org_key``, ``project_key``, ``role``, ``budget``,
     ``source_url``, ``file``, ``row``. ``contact_points``: ``org_key``, ``kind``,
-    ``value``, ``source_url``. ``rows_read``/``rows_kept``/``rejected``: the rows
+    ``value``, ``source_url``. ``relations``: ``from_key``, ``to_key``, ``kind``,
+    ``since``, ``source_url``. ``sources``: the cited pages, ``url``, ``title``,
+    ``publisher``, ``page_date``, ``compiled``. ``rows_read``/``rows_kept``/``rejected``: the rows
     of the files, those that made it into the batch, and those skipped (as read,
     with a ``problem`` column).
     """
@@ -319,6 +322,8 @@ class _Batch:
     projects: pd.DataFrame
     participations: pd.DataFrame
     contact_points: pd.DataFrame | None = None
+    relations: pd.DataFrame | None = None
+    sources: pd.DataFrame | None = None
     rows_read: int = 0
     rows_kept: int = 0
     rejected: pd.DataFrame | None = None

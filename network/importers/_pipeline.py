@@ -233,6 +233,10 @@ def _commit(
             parts = _write_participations(conn, parts, report)
             if batch.contact_points is not None and len(batch.contact_points):
                 _write_contact_points(conn, batch.contact_points, orgs, report)
+            if batch.relations is not None and len(batch.relations):
+                _write_relations(conn, batch.relations, orgs, report)
+            if batch.sources is not None and len(batch.sources):
+                _write_cited_pages(conn, batch.sources, report)
             progress(0.85, "Keeping the source records…")
             _write_sources(conn, import_id, orgs, projects, parts)
             _write_merges(conn, import_id, orgs, resolved, parts, report)
@@ -372,6 +376,44 @@ def _write_contact_points(conn, points: pd.DataFrame, orgs, report: ImportReport
         ("organisation_id", "kind", "value"),
         report,
         added="new contact point",
+        kept="already in the workspace from the bundled data: kept as it is",
+    )
+
+
+def _write_relations(conn, relations: pd.DataFrame, orgs, report: ImportReport) -> None:
+    """Renames, mergers and parents between the organisations, on their ids as resolved."""
+    relations = relations.assign(
+        from_id=_lookup(relations["from_key"], orgs["key"], orgs["id"]),
+        to_id=_lookup(relations["to_key"], orgs["key"], orgs["id"]),
+    )
+    existing = pd.read_sql_query(
+        "SELECT from_id, to_id, kind, origin AS existing_origin FROM organisation_relations", conn
+    )
+    _upsert(
+        conn,
+        "organisation_relations",
+        relations,
+        existing,
+        ("from_id", "to_id", "kind", "since", "source_url", "origin"),
+        ("from_id", "to_id", "kind"),
+        report,
+        added="new relation between organisations",
+        kept="already in the workspace from the bundled data: kept as it is",
+    )
+
+
+def _write_cited_pages(conn, pages: pd.DataFrame, report: ImportReport) -> None:
+    """The pages the rows cite, with the date each states (shown beside a source link)."""
+    existing = pd.read_sql_query("SELECT url, origin AS existing_origin FROM sources", conn)
+    _upsert(
+        conn,
+        "sources",
+        pages,
+        existing,
+        ("url", "title", "publisher", "page_date", "compiled", "origin"),
+        ("url",),
+        report,
+        added="new cited page",
         kept="already in the workspace from the bundled data: kept as it is",
     )
 

@@ -20,6 +20,9 @@ from ._clean import _raw_json
 
 __all__ = ["SOURCE", "sniff"]
 
+_RELATION_COLUMNS = ["from", "to", "kind", "since", "source_url"]
+_PAGE_COLUMNS = ["url", "title", "publisher", "page_date", "compiled"]
+
 
 def sniff(items: list[Path]) -> bool:
     """Whether the path is a data package (its folder, or its ``datapackage.json``)."""
@@ -82,8 +85,28 @@ def _package_batch(
             "source_url": c["source_url"],
         }
     )
-    rows = len(orgs) + len(projects) + len(participations) + len(points)
-    return _Batch(orgs, projects, participations, points, rows_read=rows, rows_kept=rows)
+    r = tables.get("organisation_relations", pd.DataFrame(columns=_RELATION_COLUMNS))
+    relations = pd.DataFrame(
+        {
+            "from_key": r["from"],
+            "to_key": r["to"],
+            "kind": r["kind"],
+            "since": r["since"],
+            "source_url": r["source_url"],
+        }
+    )
+    pages = tables.get("sources", pd.DataFrame(columns=_PAGE_COLUMNS)).reset_index(drop=True)
+    rows = sum(map(len, (orgs, projects, participations, points, relations, pages)))
+    return _Batch(
+        orgs,
+        projects,
+        participations,
+        points,
+        relations=relations,
+        sources=pages,
+        rows_read=rows,
+        rows_kept=rows,
+    )
 
 
 def _preview(items: list[Path], rows: int) -> dict[str, pd.DataFrame]:
