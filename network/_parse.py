@@ -494,24 +494,42 @@ def sniff_delimiter(sample: str) -> str:
         return best if counts[best] else ","
 
 
+#: Bytes a preview reads from the start of a text file (see :func:`read_delimited`).
+PREVIEW_BYTES = 1 << 20
+
+
 def read_delimited(
     source: str | Path | bytes,
     *,
     file: str,
     sep: str | None = None,
     usecols: list[str] | None = None,
+    nrows: int | None = None,
 ) -> pd.DataFrame:
     """Read a delimited text table into a frame of strings (empty cells as ``""``).
 
     ``sep=None`` sniffs the delimiter. Quoted fields may span lines. Binary
     and empty files raise :class:`DataError`; so does a file whose rows do
-    not fit its header.
+    not fit its header. ``nrows`` reads only the first rows, for a preview:
+    of a file, only its first :data:`PREVIEW_BYTES` are read (cut after their
+    last line break) unless those rows need more.
 
     Examples
     --------
     >>> read_delimited(b'name,city\\n"Energy\\nValley",Groningen\\n', file="x.csv").iloc[0, 0]
     'Energy\\nValley'
     """
+    if nrows is not None and not isinstance(source, bytes):
+        with Path(source).open("rb") as handle:
+            head = handle.read(PREVIEW_BYTES + 1)
+        if len(head) > PREVIEW_BYTES:
+            head = head[: head.rfind(b"\n", 0, PREVIEW_BYTES) + 1]
+            try:
+                frame = read_delimited(head, file=file, sep=sep, usecols=usecols, nrows=nrows)
+            except DataError:  # a quoted cell runs past the cut: read it all
+                frame = None
+            if frame is not None and len(frame) == nrows:
+                return frame
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     text, _ = decode_text(data, file=file)
     del data
@@ -528,7 +546,7 @@ def read_delimited(
             keep_default_na=False,
             usecols=usecols,
             skipinitialspace=False,
-            nrows=settings.max_import_rows + 1,
+            nrows=settings.max_import_rows + 1 if nrows is None else nrows,
         )
     except pd.errors.ParserError as exc:
         msg = f"cannot be read as a {sep!r}-separated table ({str(exc).strip()})"
@@ -626,6 +644,7 @@ def read_sheet(
     is_header: Callable[[list[str]], bool] | None = None,
     scan: int = 20,
     chunk: int = 20_000,
+    nrows: int | None = None,
 ) -> pd.DataFrame:
     """Read an openpyxl (read-only) worksheet into a frame, streaming, bounded in rows.
 
@@ -634,7 +653,8 @@ def read_sheet(
     ``chunk`` rows, each turned into a frame at once, so the sheet is never
     held as Python lists; reading stops with :class:`ImportLimitError` past
     ``settings.max_import_rows`` data rows. Empty rows are left out; cells
-    keep their types (numbers, dates).
+    keep their types (numbers, dates). ``nrows`` stops after that many data
+    rows (a preview).
 
     Examples
     --------
@@ -673,6 +693,8 @@ def read_sheet(
         if not any(v not in (None, "") for v in values):
             continue
         count += 1
+        if nrows is not None and count > nrows:
+            break
         if count > limit:
             check_rows(count, file=file)
         block.append(tuple(values[:width]) + (None,) * (width - len(values)))

@@ -106,3 +106,62 @@ def test_messages_cap_a_quoted_value_at_about_80_characters(ws, tmp_path):
 def test_the_upload_limit_of_the_app_is_the_import_limit():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == settings.max_import_bytes
+
+
+def _organisations(path: Path, kind: str, n: int) -> Path:
+    """A table of ``n`` organisations named Org 0, Org 1, … as CSV, XLSX, JSON lines or JSON."""
+    rows = [{"Organisation": f"Org {i}", "Country": "DE"} for i in range(n)]
+    if kind == "csv":
+        path.write_text("Organisation,Country\n" + "".join(f"Org {i},DE\n" for i in range(n)))
+    elif kind == "xlsx":
+        book = openpyxl.Workbook()
+        book.active.append(["Organisation", "Country"])
+        for row in rows:
+            book.active.append(list(row.values()))
+        book.save(path)
+    elif kind == "jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    else:
+        path.write_text(json.dumps(rows))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "jsonl", "json"])
+def test_a_preview_reads_only_the_rows_it_shows(ws, tmp_path, monkeypatch, kind):
+    path = _organisations(tmp_path / f"fifty.{kind}", kind, 50)
+    monkeypatch.setattr(settings, "max_import_rows", 20)  # reading on would be refused
+    with pytest.raises(ImportLimitError):
+        import_files(ws, path, format="table", mapping=MAPPING, locate=False)
+    shown = preview_files(path, format="table", rows=10)[path.name]
+    assert shown["Organisation"].tolist() == [f"Org {i}" for i in range(10)]
+
+
+def test_a_keep_preview_reads_only_the_rows_it_shows(tmp_path, monkeypatch):
+    from tests.test_import_keep import PARTNERS, PROJECTS, write_keep
+
+    path = write_keep(tmp_path / "keep.xlsx", PROJECTS * 10, PARTNERS * 10)
+    monkeypatch.setattr(settings, "max_import_rows", 20)
+    shown = preview_files(path, format="keep", rows=4)
+    assert [len(frame) for frame in shown.values()] == [4, 4]
+    partners = shown["keep.xlsx:Search results, partners"]
+    assert partners["Organisation in English"].tolist() == [row[3] for row in PARTNERS[:4]]
+
+
+def test_a_csv_preview_reads_the_head_of_a_large_file(ws, tmp_path):
+    good = "".join(f"Org {i},DE\n" for i in range(60_000))  # about 650 kB
+    path = tmp_path / "large.csv"
+    path.write_text("Organisation,Country\n" + good + "broken,row,with,more,fields\n" + good)
+    assert path.stat().st_size > 1 << 20
+    with pytest.raises(DataError):  # the whole file cannot be read
+        import_files(ws, path, format="table", mapping=MAPPING, locate=False)
+    shown = preview_files(path, format="table", rows=3)["large.csv"]
+    assert shown.values.tolist() == [["Org 0", "DE"], ["Org 1", "DE"], ["Org 2", "DE"]]
+
+
+def test_a_csv_preview_reads_on_when_its_rows_outgrow_the_head(tmp_path):
+    long_cell = "line\n" * 300_000  # one quoted cell of 1.5 MB, across many lines
+    path = tmp_path / "long.csv"
+    path.write_text(f'Organisation,Notes\nOrg 0,"{long_cell}"\nOrg 1,short\n')
+    shown = preview_files(path, format="table", rows=2)["long.csv"]
+    assert shown["Organisation"].tolist() == ["Org 0", "Org 1"]
+    assert shown["Notes"].tolist() == [long_cell, "short"]

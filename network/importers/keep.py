@@ -119,9 +119,9 @@ def _has_programme(cells: list[str]) -> bool:
     return any(c.casefold() == "programme" for c in cells)
 
 
-def _sheet_frame(sheet, label: str) -> pd.DataFrame:
+def _sheet_frame(sheet, label: str, *, nrows: int | None = None) -> pd.DataFrame:
     try:
-        frame = read_sheet(sheet, file=label, is_header=_has_programme)
+        frame = read_sheet(sheet, file=label, is_header=_has_programme, nrows=nrows)
     except DataError as exc:
         if "no header row" not in str(exc):
             raise
@@ -138,8 +138,8 @@ def _preview(items: list[Path], rows: int) -> dict[str, pd.DataFrame]:
     out = {}
     try:
         for sheet in book.sheetnames:
-            frame = _sheet_frame(book[sheet], sheet).drop(columns=["file", "row"])
-            out[f"{items[0].name}:{sheet}"] = frame.head(rows)
+            frame = _sheet_frame(book[sheet], sheet, nrows=rows).drop(columns=["file", "row"])
+            out[f"{items[0].name}:{sheet}"] = frame
     finally:
         book.close()
     return out

@@ -274,7 +274,10 @@ def guess_mapping(columns: Iterable[str]) -> dict[str, str]:
 
 
 # -- reading -------------------------------------------------------------------------------------
-def _read_any_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
+def _read_any_table(
+    path: Path, *, sheet: str | None = None, nrows: int | None = None
+) -> pd.DataFrame:
+    """The table of a file, with ``file`` and ``row`` columns; ``nrows``: its first rows only."""
     check_size(path)
     head = _head(path)
     kind = _sniff_kind(head)
@@ -282,13 +285,13 @@ def _read_any_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
         msg = "the file is empty"
         raise DataError(msg, file=path.name)
     if kind == "zip":
-        frame = _read_xlsx_table(path, sheet)
+        frame = _read_xlsx_table(path, sheet, nrows)
     elif path.suffix.lower() in (".json", ".jsonl", ".ndjson") or (
         kind == "text" and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
     ):
-        frame = _read_json_table(path)
+        frame = _read_json_table(path, nrows)
     else:
-        frame = read_delimited(path, file=path.name)
+        frame = read_delimited(path, file=path.name, nrows=nrows)
     if frame.empty:
         msg = "has a header but no data rows"
         raise DataError(msg, file=path.name)
@@ -298,7 +301,7 @@ def _read_any_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def _read_xlsx_table(path: Path, sheet: str | None) -> pd.DataFrame:
+def _read_xlsx_table(path: Path, sheet: str | None, nrows: int | None) -> pd.DataFrame:
     import openpyxl
 
     check_zip(path)  # before openpyxl unpacks anything
@@ -312,12 +315,12 @@ def _read_xlsx_table(path: Path, sheet: str | None) -> pd.DataFrame:
             msg_0 = f"no sheet {sheet!r} (sheets: {book.sheetnames})"
             raise DataError(msg_0, file=path.name)
         ws = book[sheet] if sheet else book.worksheets[0]
-        return read_sheet(ws, file=path.name)
+        return read_sheet(ws, file=path.name, nrows=nrows)
     finally:
         book.close()
 
 
-def _read_json_table(path: Path) -> pd.DataFrame:
+def _read_json_table(path: Path, nrows: int | None = None) -> pd.DataFrame:
     data = path.read_bytes()
     first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if first == b"[" or (first == b"{" and not _is_json_lines(data)):
@@ -347,9 +350,13 @@ def _read_json_table(path: Path) -> pd.DataFrame:
             except json.JSONDecodeError as exc:
                 msg = f"is not valid JSON lines ({exc.msg})"
                 raise DataError(msg, file=path.name, row=number + 1) from None
+            if len(records) == nrows:
+                break
             if len(records) > settings.max_import_rows:
                 check_rows(len(records), file=path.name)
     del data
+    if nrows is not None and isinstance(records, list):
+        records = records[:nrows]
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         msg_0 = "JSON must be a list of records (objects)"
         raise DataError(msg_0, file=path.name)
@@ -650,7 +657,7 @@ def files(items: list[Path]) -> list[Path]:
 
 
 def _preview(items: list[Path], rows: int) -> dict[str, pd.DataFrame]:
-    return {p.name: _read_any_table(p).drop(columns=["file", "row"]).head(rows) for p in items}
+    return {p.name: _read_any_table(p, nrows=rows).drop(columns=["file", "row"]) for p in items}
 
 
 #: The table source of the registry.
