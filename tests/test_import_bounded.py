@@ -58,13 +58,11 @@ def test_the_same_xlsx_under_the_limits_imports(ws, tmp_path):
     assert report.added["organisations"] == 30
 
 
-@pytest.mark.parametrize("kind", ["csv", "xlsx", "jsonl", "json"])
-def test_readers_stop_at_the_row_limit(ws, tmp_path, monkeypatch, kind):
-    monkeypatch.setattr(settings, "max_import_rows", 5)
-    rows = [{"Organisation": f"Org {i}", "Country": "DE"} for i in range(6)]
-    path = tmp_path / f"six.{kind}"
+def _organisations(path: Path, kind: str, n: int) -> Path:
+    """A table of ``n`` organisations named Org 0, Org 1, … as CSV, XLSX, JSON lines or JSON."""
+    rows = [{"Organisation": f"Org {i}", "Country": "DE"} for i in range(n)]
     if kind == "csv":
-        path.write_text("Organisation,Country\n" + "".join(f"Org {i},DE\n" for i in range(6)))
+        path.write_text("Organisation,Country\n" + "".join(f"Org {i},DE\n" for i in range(n)))
     elif kind == "xlsx":
         book = openpyxl.Workbook()
         book.active.append(["Organisation", "Country"])
@@ -75,6 +73,13 @@ def test_readers_stop_at_the_row_limit(ws, tmp_path, monkeypatch, kind):
         path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     else:
         path.write_text(json.dumps(rows))
+    return path
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "jsonl", "json"])
+def test_readers_stop_at_the_row_limit(ws, tmp_path, monkeypatch, kind):
+    monkeypatch.setattr(settings, "max_import_rows", 5)
+    path = _organisations(tmp_path / f"six.{kind}", kind, 6)
     with pytest.raises(ImportLimitError, match="more than 5 data rows") as err:
         import_files(ws, path, format="table", mapping=MAPPING, locate=False)
     assert err.value.file == path.name
@@ -106,24 +111,6 @@ def test_messages_cap_a_quoted_value_at_about_80_characters(ws, tmp_path):
 def test_the_upload_limit_of_the_app_is_the_import_limit():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == settings.max_import_bytes
-
-
-def _organisations(path: Path, kind: str, n: int) -> Path:
-    """A table of ``n`` organisations named Org 0, Org 1, … as CSV, XLSX, JSON lines or JSON."""
-    rows = [{"Organisation": f"Org {i}", "Country": "DE"} for i in range(n)]
-    if kind == "csv":
-        path.write_text("Organisation,Country\n" + "".join(f"Org {i},DE\n" for i in range(n)))
-    elif kind == "xlsx":
-        book = openpyxl.Workbook()
-        book.active.append(["Organisation", "Country"])
-        for row in rows:
-            book.active.append(list(row.values()))
-        book.save(path)
-    elif kind == "jsonl":
-        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    else:
-        path.write_text(json.dumps(rows))
-    return path
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "jsonl", "json"])
