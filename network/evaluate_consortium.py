@@ -351,6 +351,45 @@ def _project_boot(projects: np.ndarray, n_boot: int, rng: np.random.Generator):
     return out
 
 
+def _metric_order(k: int) -> tuple[str, ...]:
+    return (f"recall@{k}", f"hits@{k}", "mrr", f"ndcg@{k}")
+
+
+def _task_metrics(
+    index: SuggestIndex,
+    t: pd.DataFrame,
+    methods: Sequence[str],
+    programme: str | None,
+    wvec: np.ndarray,
+    rng: np.random.Generator,
+    tiebreak: np.ndarray,
+    k: int,
+    cache: dict[str, Any],
+) -> dict[str, np.ndarray]:
+    """Each method's metrics per task of ``t``: rows of Recall@k, Hits@k, MRR, nDCG@k.
+
+    The task's seeds are never ranked; ``tiebreak`` orders equal scores and
+    ``cache`` keeps what a baseline computes once per index.
+    """
+    queries = _queries(index, t, programme)
+    seed_rows = [q.seeds for q in queries]
+    pos = _positive_matrix(index, t)
+    blocked = np.zeros((len(t), index.n), dtype=bool)
+    for i, rows in enumerate(seed_rows):
+        blocked[i, rows] = True
+    names = metric_names(k)
+    perm = [names.index(m) for m in _metric_order(k)]
+    out = {}
+    for m in methods:
+        if m == "ours":
+            S = _score(call_features(index, queries), wvec)
+        else:
+            S = _baseline(index, m, seed_rows, [q.topic_cols for q in queries], rng, cache)
+        out[m] = _metrics(np.array(S, dtype=float), blocked, pos, tiebreak, k)[:, perm]
+        del S
+    return out
+
+
 def _aggregate(
     vals: dict[str, np.ndarray],
     projects: np.ndarray,
@@ -443,9 +482,7 @@ def evaluate_consortium(
     """
     t0 = time.perf_counter()
     methods, df = _prepare(participations, methods, CONSORTIUM_METHODS, layout)
-    names = metric_names(k)
-    order = (f"recall@{k}", f"hits@{k}", "mrr", f"ndcg@{k}")
-    perm = [names.index(m) for m in order]
+    order = _metric_order(k)
     all_vals: dict[str, list[np.ndarray]] = {m: [] for m in methods}
     meta: list[pd.DataFrame] = []
     per_cutoff: dict[str, Any] = {}
@@ -481,21 +518,9 @@ def evaluate_consortium(
         batch = max(8, _BATCH_CELLS // max(index.n, 1))
         for start in range(0, len(t), batch):
             tb = t.iloc[start : start + batch]
-            queries = _queries(index, tb, programme)
-            seed_rows = [q.seeds for q in queries]
-            pos = _positive_matrix(index, tb)
-            blocked = np.zeros((len(tb), index.n), dtype=bool)
-            for i, rows in enumerate(seed_rows):
-                blocked[i, rows] = True
+            ranked = _task_metrics(index, tb, methods, programme, wvec, rng, tiebreak, k, cache)
             for m in methods:
-                if m == "ours":
-                    S = _score(call_features(index, queries), wvec)
-                else:
-                    cols = [q.topic_cols for q in queries]
-                    S = _baseline(index, m, seed_rows, cols, rng, cache)
-                res = _metrics(np.array(S, dtype=float), blocked, pos, tiebreak, k)
-                vals[m][start : start + len(tb)] = res[:, perm]
-                del S
+                vals[m][start : start + len(tb)] = ranked[m]
         t = t.assign(cutoff=T)
         meta.append(t[["project", "variant", "north_sea", "cutoff"]])
         for m in methods:
@@ -635,26 +660,12 @@ def evaluate_bundled(
     if t.empty:
         return {"skipped": "no 2021-2027 project has a lead and a member in earlier projects"}
     rng = np.random.default_rng(seed)
-    queries = _queries(index, t, "interreg_north_sea_2021_2027")
-    seed_rows = [q.seeds for q in queries]
-    pos = _positive_matrix(index, t)
-    blocked = np.zeros((len(t), index.n), dtype=bool)
-    for i, r in enumerate(seed_rows):
-        blocked[i, r] = True
     w = dict(DEFAULT_CALL_WEIGHTS if weights is None else weights)
     wvec = np.array([w.get(f, 0.0) for f in FEATURES])
-    names = metric_names(k)
-    order = (f"recall@{k}", f"hits@{k}", "mrr", f"ndcg@{k}")
-    perm = [names.index(m) for m in order]
     tiebreak = rng.random(index.n)
-    vals = {}
-    cache: dict[str, Any] = {}
-    for m in CONSORTIUM_METHODS:
-        if m == "ours":
-            S = _score(call_features(index, queries), wvec)
-        else:
-            S = _baseline(index, m, seed_rows, [q.topic_cols for q in queries], rng, cache)
-        vals[m] = _metrics(np.array(S, dtype=float), blocked, pos, tiebreak, k)[:, perm]
+    programme = "interreg_north_sea_2021_2027"
+    vals = _task_metrics(index, t, CONSORTIUM_METHODS, programme, wvec, rng, tiebreak, k, {})
+    order = _metric_order(k)
     return {
         "n_projects": len(t),
         "history_projects": int(hist["project"].nunique()),
