@@ -421,11 +421,7 @@ def _joint_features(
     seeds = qq.seeds
     pw = index.project_weight
     if "small" not in cache:
-        size = index.__dict__.get("_project_size")
-        if size is None:
-            size = np.bincount(index.B.indices, minlength=index.B.shape[1]).astype(float)
-            index.__dict__["_project_size"] = size
-        cache["small"] = pw / np.maximum(size - 1.0, 1.0)
+        cache["small"] = pw / np.maximum(index.project_size - 1.0, 1.0)
     key = qq.topic_cols.tobytes()
     if key not in cache:
         m = np.zeros(index.B.shape[1])
@@ -443,10 +439,7 @@ def _joint_features(
         cache["recent"] = 0.5 ** np.maximum(age, 0.0)
     X[f["repeat_recent"], j] = np.log1p(B @ (on * cache["recent"]))
     if len(qq.topic_cols):
-        tcode = index.__dict__.get("_type_codes")
-        if tcode is None:
-            tcode = pd.factorize(index.type)[0]
-            index.__dict__["_type_codes"] = tcode
+        tcode = index.type_code
         inpart = B @ (cache[key] > 0).astype(float)
         counts = np.bincount(tcode[tcode >= 0], weights=inpart[tcode >= 0])
         if counts.sum() > 0:
@@ -460,18 +453,8 @@ def _joint_features(
         X[f["led_before"], j] = np.log1p(B @ (led * pw))
 
 
-def _country_codes(index: SuggestIndex) -> dict[str, int]:
-    """Country -> code of ``index.country_code`` (known countries only; cached on the index)."""
-    codes = index.__dict__.get("_country_codes")
-    if codes is None:
-        ok = index.country_code >= 0
-        codes = dict(zip(index.country[ok].tolist(), index.country_code[ok].tolist(), strict=True))
-        index.__dict__["_country_codes"] = codes
-    return codes
-
-
 def _country_mask(index: SuggestIndex, countries: Iterable[str]) -> np.ndarray:
-    codes = _country_codes(index)
+    codes = index.country_codes
     wanted = [codes[c] for c in countries if c in codes]
     lookup = np.zeros(int(index.country_code.max(initial=-1)) + 2, dtype=bool)
     lookup[np.asarray(wanted, dtype=np.int64)] = True
@@ -521,7 +504,7 @@ def call_features(index: SuggestIndex, queries: Sequence[Query]) -> np.ndarray:
     activity = np.log1p(index.activity)
     has_geo = np.isfinite(index.lat) & np.isfinite(index.lon)
     code = index.country_code
-    codes = _country_codes(index)
+    codes = index.country_codes
     intopic_cache: dict[bytes, np.ndarray] = {}
     for j, qq in enumerate(queries):
         if len(qq.seeds):
@@ -647,8 +630,10 @@ def suggest_for_call(
     contrib = w[:, None] * X[:, sel]
     for group, members in GROUPS.items():
         out[group] = sum(contrib[FEATURES.index(m)] for m in members)
+    seen = _SeedView.of(index, query)
     out["why"] = [
-        _explain(index, query, call, int(v), contrib[:, i], X[:, v]) for i, v in enumerate(sel)
+        _explain(index, query, call, seen, int(v), contrib[:, i], X[:, v])
+        for i, v in enumerate(sel)
     ]
     return out.reset_index(drop=True)
 
@@ -657,10 +642,32 @@ def _name(index: SuggestIndex, row: int) -> str:
     return str(index.name[row] or index.orgs[row])
 
 
+@dataclass(frozen=True)
+class _SeedView:
+    """What every reason of one query looks up: the seeds' partners, the projects in its theme."""
+
+    partners: np.ndarray  # bool per organisation: a partner of a seed, not a seed
+    in_topic: np.ndarray  # bool per project: in one of the query's topics
+
+    @classmethod
+    def of(cls, index: SuggestIndex, query: Query) -> _SeedView:
+        A, seeds = index.A, query.seeds
+        partners = np.zeros(index.n, dtype=bool)
+        for s in seeds:
+            partners[A.indices[A.indptr[s] : A.indptr[s + 1]]] = True
+        partners[seeds] = False
+        in_topic = np.zeros(index.B.shape[1], dtype=bool)
+        if len(query.topic_cols):
+            topics = index.project_topics[:, query.topic_cols]
+            in_topic = np.asarray(topics.sum(axis=1)).ravel() > 0
+        return cls(partners, in_topic)
+
+
 def _explain(
     index: SuggestIndex,
     query: Query,
     call: Call,
+    seen: _SeedView,
     v: int,
     contrib: np.ndarray,
     values: np.ndarray,
@@ -678,14 +685,7 @@ def _explain(
             more = ", …" if len(worked) > 3 else ""
             k = len(worked)
             bits.append(f"worked with {k} of your members ({names}{more})")
-        seed_partners = query.__dict__.get("_partners")
-        if seed_partners is None:
-            seed_partners = np.zeros(index.n, dtype=bool)
-            for s in seeds:
-                seed_partners[A.indices[A.indptr[s] : A.indptr[s + 1]]] = True
-            seed_partners[seeds] = False
-            query.__dict__["_partners"] = seed_partners
-        shared = set(nv[seed_partners[nv]].tolist())
+        shared = set(nv[seen.partners[nv]].tolist())
         if shared:
             arr = np.fromiter(shared, dtype=np.int64, count=len(shared))
             rows = arr[np.lexsort((arr, -index.aa_weight[arr]))][:2]
@@ -694,12 +694,7 @@ def _explain(
             bits.append(f"{lead}: {names}" if len(shared) <= 2 else f"{lead}, e.g. {names}")
     if c["topic"] > 0 and len(query.topic_cols):
         pv = index.B.indices[index.B.indptr[v] : index.B.indptr[v + 1]]
-        inp = query.__dict__.get("_in_topic")
-        if inp is None:
-            cols = query.topic_cols
-            inp = np.asarray(index.project_topics[:, cols].sum(axis=1)).ravel() > 0
-            query.__dict__["_in_topic"] = inp
-        intopic = inp[pv]
+        intopic = seen.in_topic[pv]
         label = call.label or ", ".join(str(index.topic_labels[t]) for t in query.topic_cols)
         label = label.upper() if label.lower() in index.topic_index and len(label) <= 5 else label
         recent = int((intopic & (index.project_year[pv] >= index.since_year)).sum())

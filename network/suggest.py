@@ -196,6 +196,22 @@ class SuggestIndex:
         """Number of organisations."""
         return len(self.orgs)
 
+    @functools.cached_property
+    def project_size(self) -> np.ndarray:
+        """Members per project (``B``'s columns), as floats."""
+        return np.bincount(self.B.indices, minlength=self.B.shape[1]).astype(float)
+
+    @functools.cached_property
+    def type_code(self) -> np.ndarray:
+        """A code per organisation type (``-1``: none), aligned on organisations."""
+        return pd.factorize(self.type)[0]
+
+    @functools.cached_property
+    def country_codes(self) -> dict[str, int]:
+        """Country -> its code in ``country_code`` (the countries held only)."""
+        held = self.country_code >= 0
+        return dict(zip(self.country[held].tolist(), self.country_code[held].tolist(), strict=True))
+
 
 def _split_terms(value: Any) -> list[str]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
