@@ -512,7 +512,7 @@ def read_delimited(
     and empty files raise :class:`DataError`; so does a file whose rows do
     not fit its header. ``nrows`` reads only the first rows, for a preview:
     of a file, only its first :data:`PREVIEW_BYTES` are read (cut after their
-    last line break) unless those rows need more.
+    last line break) unless those rows need more (or the file is UTF-16).
 
     Examples
     --------
@@ -522,7 +522,7 @@ def read_delimited(
     if nrows is not None and not isinstance(source, bytes):
         with Path(source).open("rb") as handle:
             head = handle.read(PREVIEW_BYTES + 1)
-        if len(head) > PREVIEW_BYTES:
+        if len(head) > PREVIEW_BYTES and sniff_kind(head) != "utf-16":  # a byte "\n" ends a line
             head = head[: head.rfind(b"\n", 0, PREVIEW_BYTES) + 1]
             try:
                 frame = read_delimited(head, file=file, sep=sep, usecols=usecols, nrows=nrows)

@@ -152,3 +152,13 @@ def test_a_csv_preview_reads_on_when_its_rows_outgrow_the_head(tmp_path):
     shown = preview_files(path, format="table", rows=2)["long.csv"]
     assert shown["Organisation"].tolist() == ["Org 0", "Org 1"]
     assert shown["Notes"].tolist() == [long_cell, "short"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+def test_a_large_file_previews_in_its_encoding(tmp_path, encoding):
+    rows = "".join(f"Zürich {i},CH\n" for i in range(80_000))  # over 1 MB in each encoding
+    path = tmp_path / "large.csv"
+    path.write_bytes(("Organisation,Country\n" + rows).encode(encoding))
+    assert path.stat().st_size > 1 << 20
+    shown = preview_files(path, format="table", rows=2)["large.csv"]
+    assert shown.values.tolist() == [["Zürich 0", "CH"], ["Zürich 1", "CH"]]
