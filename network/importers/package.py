@@ -20,9 +20,6 @@ from ._clean import _raw_json
 
 __all__ = ["SOURCE", "sniff"]
 
-_RELATION_COLUMNS = ["from", "to", "kind", "since", "source_url"]
-_PAGE_COLUMNS = ["url", "title", "publisher", "page_date", "compiled"]
-
 
 def sniff(items: list[Path]) -> bool:
     """Whether the path is a data package (its folder, or its ``datapackage.json``)."""
@@ -85,18 +82,22 @@ def _package_batch(
             "source_url": c["source_url"],
         }
     )
-    r = tables.get("organisation_relations", pd.DataFrame(columns=_RELATION_COLUMNS))
-    relations = pd.DataFrame(
-        {
-            "from_key": r["from"],
-            "to_key": r["to"],
-            "kind": r["kind"],
-            "since": r["since"],
-            "source_url": r["source_url"],
-        }
-    )
-    pages = tables.get("sources", pd.DataFrame(columns=_PAGE_COLUMNS)).reset_index(drop=True)
-    rows = sum(map(len, (orgs, projects, participations, points, relations, pages)))
+    relations = pages = None  # optional resources of a package
+    if "organisation_relations" in tables:
+        r = tables["organisation_relations"]
+        relations = pd.DataFrame(
+            {
+                "from_key": r["from"],
+                "to_key": r["to"],
+                "kind": r["kind"],
+                "since": r["since"],
+                "source_url": r["source_url"],
+            }
+        )
+    if "sources" in tables:
+        pages = tables["sources"].reset_index(drop=True)
+    read = (orgs, projects, participations, points, relations, pages)
+    rows = sum(len(frame) for frame in read if frame is not None)
     return _Batch(
         orgs,
         projects,
