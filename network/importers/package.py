@@ -73,27 +73,12 @@ def _package_batch(
             "row": np.arange(1, len(a) + 1),
         }
     )
-    c = tables["contact_points"]
-    points = pd.DataFrame(
-        {
-            "org_key": c["organisation_id"],
-            "kind": c["kind"],
-            "value": c["value"],
-            "source_url": c["source_url"],
-        }
-    )
+    points = tables["contact_points"][["organisation_id", "kind", "value", "source_url"]]
+    points = points.rename(columns={"organisation_id": "org_key"})
     relations = pages = None  # optional resources of a package
     if "organisation_relations" in tables:
-        r = tables["organisation_relations"]
-        relations = pd.DataFrame(
-            {
-                "from_key": r["from"],
-                "to_key": r["to"],
-                "kind": r["kind"],
-                "since": r["since"],
-                "source_url": r["source_url"],
-            }
-        )
+        relations = tables["organisation_relations"][["from", "to", "kind", "since", "source_url"]]
+        relations = relations.rename(columns={"from": "from_key", "to": "to_key"})
     if "sources" in tables:
         pages = tables["sources"].reset_index(drop=True)
     read = (orgs, projects, participations, points, relations, pages)
