@@ -7,6 +7,11 @@ starts without networkx, igraph or scipy when it does not need them.
 Annotations stay plain (``-> nx.Graph``): with ``from __future__ import
 annotations`` they are never evaluated.
 
+Kept rather than ``lazy_loader.load`` (scientific-python), by measurement:
+that one imports a submodule's parent at once, so ``scipy.sparse`` would
+cost the start-up thread 0.1 s of ``scipy`` before the first page, and this
+module's reason to exist is that start-up.
+
 Examples
 --------
 >>> js = lazy("json")
