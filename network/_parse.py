@@ -39,6 +39,7 @@ __all__ = [
     "check_size",
     "check_zip",
     "decode_text",
+    "file_bytes",
     "fingerprint",
     "fix_mojibake",
     "fix_mojibake_series",
@@ -48,6 +49,7 @@ __all__ = [
     "parse_dates",
     "parse_number",
     "parse_numbers",
+    "preview_delimited",
     "read_delimited",
     "read_sheet",
     "shorten",
@@ -510,26 +512,14 @@ def read_delimited(
 
     ``sep=None`` sniffs the delimiter. Quoted fields may span lines. Binary
     and empty files raise :class:`DataError`; so does a file whose rows do
-    not fit its header. ``nrows`` reads only the first rows, for a preview:
-    of a file, only its first :data:`PREVIEW_BYTES` are read (cut after their
-    last line break) unless those rows need more (or the file is UTF-16).
+    not fit its header. ``nrows`` parses only the first rows (a preview reads
+    only the head of the file: :func:`preview_delimited`).
 
     Examples
     --------
     >>> read_delimited(b'name,city\\n"Energy\\nValley",Groningen\\n', file="x.csv").iloc[0, 0]
     'Energy\\nValley'
     """
-    if nrows is not None and not isinstance(source, bytes):
-        with Path(source).open("rb") as handle:
-            head = handle.read(PREVIEW_BYTES + 1)
-        if len(head) > PREVIEW_BYTES and sniff_kind(head) != "utf-16":  # a byte "\n" ends a line
-            head = head[: head.rfind(b"\n", 0, PREVIEW_BYTES) + 1]
-            try:
-                frame = read_delimited(head, file=file, sep=sep, usecols=usecols, nrows=nrows)
-            except DataError:  # a quoted cell runs past the cut: read it all
-                frame = None
-            if frame is not None and len(frame) == nrows:
-                return frame
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     text, _ = decode_text(data, file=file)
     del data
@@ -554,6 +544,46 @@ def read_delimited(
     frame.columns = [str(c).strip() for c in frame.columns]
     check_rows(len(frame), file=file)
     return frame
+
+
+def file_bytes(path: str | Path) -> Callable[[int | None], bytes]:
+    """A function returning the first ``n`` bytes of the file (``None``: all of it)."""
+
+    def read(n: int | None = None) -> bytes:
+        with Path(path).open("rb") as handle:
+            return handle.read(-1 if n is None else n)
+
+    return read
+
+
+def preview_delimited(
+    read: Callable[[int | None], bytes], *, file: str, sep: str | None = None, nrows: int = 10
+) -> pd.DataFrame:
+    """The first ``nrows`` rows of a delimited text, reading only its head.
+
+    ``read(n)`` gives the first ``n`` bytes (``None``: all; see :func:`file_bytes`).
+    Only the first :data:`PREVIEW_BYTES` are read, cut after their last line
+    break, unless those rows need more (a quoted cell across the cut) or the
+    text is UTF-16 (a byte cut could split a character): then all of it.
+
+    Examples
+    --------
+    >>> preview_delimited(lambda n: b"name;city\\nA;Bremen\\nB;Aalborg\\n", file="x.csv", nrows=1)
+      name    city
+    0    A  Bremen
+    """
+    head = read(PREVIEW_BYTES + 1)
+    if len(head) <= PREVIEW_BYTES:
+        return read_delimited(head, file=file, sep=sep, nrows=nrows)
+    if sniff_kind(head) != "utf-16":  # a byte "\n" ends a line in the other encodings
+        try:
+            cut = head[: head.rfind(b"\n", 0, PREVIEW_BYTES) + 1]
+            frame = read_delimited(cut, file=file, sep=sep, nrows=nrows)
+        except DataError:  # a quoted cell runs past the cut
+            frame = None
+        if frame is not None and len(frame) == nrows:
+            return frame
+    return read_delimited(read(None), file=file, sep=sep, nrows=nrows)
 
 
 def check_rows(rows: int, *, file: str, limit: int | None = None) -> None:

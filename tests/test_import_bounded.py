@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from benchmarks.bench_import import write_hostile_xlsx
@@ -16,6 +17,7 @@ from network import settings
 from network.errors import DataError, ImportLimitError
 from network.importers import detect_format, import_files, preview_files
 from network.store import Workspace
+from tests.conftest import shared_file
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPING = {"name": "Organisation", "country": "Country"}
@@ -162,3 +164,31 @@ def test_a_large_file_previews_in_its_encoding(tmp_path, encoding):
     assert path.stat().st_size > 1 << 20
     shown = preview_files(path, format="table", rows=2)["large.csv"]
     assert shown.values.tolist() == [["Zürich 0", "CH"], ["Zürich 1", "CH"]]
+
+
+def test_a_preview_asks_only_for_the_head_of_a_large_text():
+    from network._parse import PREVIEW_BYTES, preview_delimited
+
+    data = b"Organisation;Country\n" + b"".join(b"Org %d;DE\n" % i for i in range(150_000))
+    asked = []
+
+    def read(n=None):
+        asked.append(n)
+        return data if n is None else data[:n]
+
+    shown = preview_delimited(read, file="x.csv", nrows=2)
+    assert len(data) > PREVIEW_BYTES and asked == [PREVIEW_BYTES + 1]
+    assert shown.values.tolist() == [["Org 0", "DE"], ["Org 1", "DE"]]
+
+
+def test_a_cordis_zip_previews_its_first_rows(tmp_path):
+    folder = shared_file("cordis_h2020_layout")
+    archive = tmp_path / "cordis-h2020projects-csv.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("project.csv", "organization.csv"):
+            z.write(folder / name, f"csv/{name}")
+    shown = preview_files(archive, format="cordis", rows=3)
+    orgs = shown[f"{archive.name}:csv/organization.csv"]
+    want = pd.read_csv(folder / "organization.csv", sep=";", dtype=str, nrows=3)
+    assert orgs["name"].tolist() == want["name"].tolist() and len(orgs) == 3
+    assert len(shown[f"{archive.name}:csv/project.csv"]) == 3

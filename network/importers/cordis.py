@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from collections.abc import Callable
@@ -25,7 +26,17 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._parse import ENCODINGS, check_rows, check_size, check_zip, shorten, sniff_kind, zip_member
+from .._parse import (
+    ENCODINGS,
+    check_rows,
+    check_size,
+    check_zip,
+    file_bytes,
+    preview_delimited,
+    shorten,
+    sniff_kind,
+    zip_member,
+)
 from ..errors import DataError
 from ._base import EMPTIED, ImportReport, Problems, Progress, Source, _Batch
 from ._clean import (
@@ -83,8 +94,11 @@ def files(items: list[Path]) -> list[Path]:
 
 
 def _cordis_sources(items: list[Path]) -> tuple[dict[str, tuple[str, Callable]], list[Path]]:
-    """Where CORDIS's project.csv and organization.csv are: {kind: (label, open_bytes)}."""
-    found: dict[str, tuple[str, Callable[[], bytes]]] = {}
+    """Where CORDIS's project.csv and organization.csv are: {kind: (label, read)}.
+
+    ``read(n)`` gives the first ``n`` bytes of the file or ZIP member (``None``: all).
+    """
+    found: dict[str, tuple[str, Callable[..., bytes]]] = {}
     files: list[Path] = []
     expanded: list[Path] = []
     for path in items:
@@ -111,7 +125,7 @@ def _cordis_sources(items: list[Path]) -> tuple[dict[str, tuple[str, Callable]],
                     continue
                 found[kind] = (
                     f"{path.name}:{info.filename}",
-                    lambda p=path, name=info.filename: _unzip(p, name),
+                    functools.partial(_unzip, path, info.filename),
                 )
             continue
         lower = path.name.lower()
@@ -123,7 +137,7 @@ def _cordis_sources(items: list[Path]) -> tuple[dict[str, tuple[str, Callable]],
         if kind is None:
             msg = "is not a CORDIS file (expected project.csv, organization.csv or the .zip)"
             raise DataError(msg, file=path.name)
-        found[kind] = (path.name, path.read_bytes)
+        found[kind] = (path.name, file_bytes(path))
     for kind in ("project", "organization"):
         if kind not in found:
             where = ", ".join(p.name for p in expanded) or "(no file)"
@@ -132,9 +146,9 @@ def _cordis_sources(items: list[Path]) -> tuple[dict[str, tuple[str, Callable]],
     return found, files
 
 
-def _unzip(path: Path, member: str) -> bytes:
-    with zipfile.ZipFile(path) as archive:
-        return archive.read(member)
+def _unzip(path: Path, member: str, n: int | None = None) -> bytes:
+    with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
+        return handle.read(-1 if n is None else n)
 
 
 def _read_cordis_csv(label: str, data: bytes, wanted: dict[str, bool]) -> pd.DataFrame:
@@ -358,19 +372,10 @@ def _geolocation(frame: pd.DataFrame, report: ImportReport) -> tuple[pd.Series, 
 
 def _preview(items: list[Path], rows: int) -> dict[str, pd.DataFrame]:
     sources, _ = _cordis_sources(list(items))
-    out = {}
-    for kind in ("project", "organization"):
-        label, read = sources[kind]
-        out[label] = pd.read_csv(
-            io.BytesIO(read()),
-            sep=";",
-            dtype=str,
-            keep_default_na=False,
-            nrows=rows,
-            encoding="utf-8-sig",
-            encoding_errors="replace",
-        )
-    return out
+    return {
+        label: preview_delimited(read, file=label, sep=";", nrows=rows)
+        for label, read in (sources["project"], sources["organization"])
+    }
 
 
 #: The CORDIS source of the registry.

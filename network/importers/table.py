@@ -27,7 +27,16 @@ import numpy as np
 import pandas as pd
 
 from .. import settings
-from .._parse import check_rows, check_size, check_zip, read_delimited, read_sheet, shorten
+from .._parse import (
+    check_rows,
+    check_size,
+    check_zip,
+    file_bytes,
+    preview_delimited,
+    read_delimited,
+    read_sheet,
+    shorten,
+)
 from .._parse import sniff_kind as _sniff_kind
 from ..errors import DataError, ImportLimitError
 from ..model import slugify
@@ -290,8 +299,10 @@ def _read_any_table(
         kind == "text" and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
     ):
         frame = _read_json_table(path, nrows)
+    elif nrows is not None:
+        frame = preview_delimited(file_bytes(path), file=path.name, nrows=nrows)
     else:
-        frame = read_delimited(path, file=path.name, nrows=nrows)
+        frame = read_delimited(path, file=path.name)
     if frame.empty:
         msg = "has a header but no data rows"
         raise DataError(msg, file=path.name)
