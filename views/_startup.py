@@ -19,8 +19,24 @@ __all__ = ["lifespan"]
 @contextlib.asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
     """Start preparing the first page in the background, then serve."""
+    _skip_repl_check()
     threading.Thread(target=_prepare, name="first-page", daemon=True).start()
     yield
+
+
+def _skip_repl_check() -> None:
+    """Spare the first page Streamlit's once-per-process check for a Python REPL.
+
+    At a process's first element Streamlit asks whether it runs in a REPL, through
+    ``inspect.stack()``: with pandas, plotly and the library loaded that resolves
+    the paths of some 1,400 modules, 0.15-0.3 s of the first page's script. Served
+    by ``streamlit run``, the answer is always no. The flag is Streamlit's own
+    (private): should it be renamed, this sets an unused attribute and the check
+    runs as before.
+    """
+    import streamlit.delta_generator
+
+    streamlit.delta_generator._use_warning_has_been_displayed = True
 
 
 def _prepare() -> None:

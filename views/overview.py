@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pandas as pd
 import streamlit as st
@@ -77,6 +78,9 @@ def headline_numbers(orgs: pd.DataFrame, projects: pd.DataFrame, parts: pd.DataF
 
 
 def most_central_organisations() -> None:
+    if not _state.metrics_ready():
+        ranking_on_its_way(time.monotonic())
+        return
     metrics = _state.metrics()
     top = metrics.nlargest(15, "pagerank")
     st.markdown(central_table_markdown(top))
@@ -84,6 +88,30 @@ def most_central_organisations() -> None:
     st.caption(
         f"Ranked by PageRank among {info.organisations:,} organisations of the filtered network; "
         f"betweenness {info.betweenness_label()}. Open an organisation on the Organisation page."
+    )
+
+
+@st.fragment(run_every=_state.WARM_UP_DELAY_S + 1)
+def ranking_on_its_way(since: float) -> None:
+    """Until the metrics are stored (a first launch, new filters): say so, then show the ranking.
+
+    The warm-up after the page (``app.py``) computes and stores them; this part
+    of the page looks again when they are likely done (a second after the
+    warm-ups start: looking sooner would only slow the page being drawn) and
+    reruns the page once they are stored.
+    Should no warm-up be on them a moment after the page (it failed, say), they
+    are computed here, where an error shows.
+    """
+    if _state.metrics_ready():
+        st.rerun()
+    if time.monotonic() - since > 0.5 and not _state.warming("metrics"):
+        _state.metrics()
+        st.rerun()
+    n = _state.filtered_participations()["organisation_id"].nunique()
+    st.info(
+        f"The ranking appears here in a moment: the network metrics of {n:,} organisations "
+        "are being computed in the background (once per version of the workspace and "
+        "filters; they are then stored)."
     )
 
 
