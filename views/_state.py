@@ -451,21 +451,24 @@ def prepare_first_page(path: str | None = None) -> None:
     locks, instead of computing them twice). A workspace that cannot be opened
     is left to the page, which explains what is wrong.
 
-    The network metrics are not computed here: on a new workspace that takes
-    0.4 s of CPU (most of it importing scipy and igraph) in the process that is
-    serving the browser the app's JavaScript, and the first page appeared
-    later for it. A warm-up computes and stores them once the first page is
-    drawn; the Overview shows its ranking when they are stored
-    (:func:`metrics_ready`).
+    The network metrics are read if the workspace has them, not computed: on a
+    new workspace that takes 0.4 s of CPU (most of it importing scipy and
+    igraph) in the process that is serving the browser the app's JavaScript,
+    and the first page appeared later for it. A warm-up computes and stores
+    them once the first page is drawn; the Overview shows its ranking when they
+    are stored (:func:`metrics_ready`).
     """
     path = path or workspace_path()
     try:
-        ver = workspace_at(path).network_version()
+        ws = workspace_at(path)
+        ver = ws.network_version()
     except (WorkspaceError, DataError):
         return
     _filter_options(path, ver)
     organisations_at(path, ver, NO_FILTERS)
     _filtered_projects(path, ver, NO_FILTERS)
+    if ws.has_metrics(ver, _stored_key(NO_FILTERS)):
+        _metrics_and_info(path, ver, NO_FILTERS)
 
 
 def metrics_ready() -> bool:
