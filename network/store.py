@@ -207,6 +207,11 @@ def _clean(value: object) -> object:
     return value
 
 
+def _clean_all(column: pd.Series) -> list:
+    """The column's values as Python objects, missing ones as None (see :func:`_clean`)."""
+    return [_clean(v) for v in column.tolist()]
+
+
 class Workspace:
     """A workspace file: open (creating and seeding it if new) and use it.
 
@@ -394,10 +399,9 @@ class Workspace:
             f"VALUES ({', '.join('?' * (len(columns) + 1))}) "
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
         )
-        rows = [
-            (*(_clean(v) for v in row), origin)
-            for row in frame.reindex(columns=list(columns)).itertuples(index=False, name=None)
-        ]
+        # a list per column: iterating rows of pyarrow-backed text columns is 3x slower
+        values = [_clean_all(frame[c]) if c in frame else [None] * len(frame) for c in columns]
+        rows = [(*row, origin) for row in zip(*values, strict=True)]
         conn.executemany(sql, rows)
         return len(rows)
 
