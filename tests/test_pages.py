@@ -355,3 +355,15 @@ def test_organisation_shows_an_unknown_role_as_a_dash(app, workspace_path):
     assert not at.exception
     projects = at.dataframe[0].value
     assert len(projects) and projects["role"].eq("—").all()
+
+
+def test_start_up_spares_the_first_page_streamlits_repl_check(monkeypatch):
+    """The flag exists in this Streamlit (a rename would silently bring back 0.15-0.3 s)."""
+    import streamlit.delta_generator as dg
+
+    from views._startup import _skip_repl_check
+
+    assert hasattr(dg, "_use_warning_has_been_displayed")
+    monkeypatch.setattr(dg, "_use_warning_has_been_displayed", False)
+    _skip_repl_check()
+    assert dg._use_warning_has_been_displayed is True
