@@ -70,7 +70,7 @@ def test_overview(app, workspace_path):
         assert not ws.has_metrics(ws.network_version(), "")
         metrics, _ = workspace_metrics(ws, lambda: build_graph(ws.participations()))
         names = ws.organisations().set_index("id")["name"]
-    at.run()  # as the page's look once they are stored
+    at.run()  # as when the page looks again once they are stored
     assert not at.exception
     assert not at.info
     table = next(m.value for m in at.markdown if m.value.startswith("| Organisation |"))

@@ -98,9 +98,9 @@ def ranking_on_its_way(since: float) -> None:
     The warm-up after the page (``app.py``) computes and stores them; this part
     of the page looks again when they are likely done (a second after the
     warm-ups start: looking sooner would only slow the page being drawn) and
-    reruns the page once they are stored.
-    Should no warm-up be on them a moment after the page (it failed, say), they
-    are computed here, where an error shows.
+    reruns the page once they are stored. Should no warm-up be on them a
+    moment after the page (it failed, say), they are computed here, where an
+    error shows.
     """
     if _state.metrics_ready():
         st.rerun()
