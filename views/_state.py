@@ -429,9 +429,14 @@ def _metrics_and_info(path: str, version: int, key: str) -> tuple[pd.DataFrame, 
     return merged, info
 
 
+def _metrics_stored(path: str, version: int, key: str) -> bool:
+    """Whether the workspace holds the metrics of the filters ``key`` (none to compute)."""
+    return workspace_at(path).has_metrics(version, _stored_key(key))
+
+
 def _shown_metrics(path: str, version: int, key: str) -> tuple[pd.DataFrame, MetricsInfo]:
     """The metrics, saying so while they are computed (the workspace has none yet)."""
-    if workspace_at(path).has_metrics(version, _stored_key(key)):
+    if _metrics_stored(path, version, key):
         return _metrics_and_info(path, version, key)
     n = participations_at(path, version, key)["organisation_id"].nunique()
     with st.spinner(
@@ -460,20 +465,19 @@ def prepare_first_page(path: str | None = None) -> None:
     """
     path = path or workspace_path()
     try:
-        ws = workspace_at(path)
-        ver = ws.network_version()
+        ver = workspace_at(path).network_version()
     except (WorkspaceError, DataError):
         return
     _filter_options(path, ver)
     organisations_at(path, ver, NO_FILTERS)
     _filtered_projects(path, ver, NO_FILTERS)
-    if ws.has_metrics(ver, _stored_key(NO_FILTERS)):
+    if _metrics_stored(path, ver, NO_FILTERS):
         _metrics_and_info(path, ver, NO_FILTERS)
 
 
 def metrics_ready() -> bool:
     """Whether the metrics of the filtered network are stored: showing them computes nothing."""
-    return workspace().has_metrics(version(), _stored_key(current_filters().key()))
+    return _metrics_stored(workspace_path(), version(), current_filters().key())
 
 
 def metrics_at(path: str, version: int, key: str) -> pd.DataFrame:
