@@ -51,13 +51,19 @@ def test_server_start_seeds_the_workspace_before_any_visit(tmp_path):
 
 
 def test_first_launch_shows_the_ranking_once_its_metrics_are_stored(tmp_path, page):
-    """The first page comes without the ranking, which appears by itself moments later."""
+    """The first page comes without the ranking and the filters, which appear by themselves
+    moments later."""
     from tests.browser import AppServer
 
     server = AppServer(tmp_path / "new.sqlite").start()
     try:
         page.goto(server.url)
         page.get_by_text("The ranking appears here in a moment").wait_for(timeout=60_000)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        assert sidebar.locator("[data-testid='stMultiSelect']").count() == 0
+        countries = sidebar.locator("[data-testid='stMultiSelect']").filter(has_text="Countries")
+        countries.wait_for(timeout=30_000)  # no click: the filters come by themselves
+        assert sidebar.get_by_text("The filters appear in a moment.").count() == 0
         ranking = page.locator("[data-testid='stMarkdown'] table").filter(has_text="PageRank")
         ranking.wait_for(timeout=60_000)  # no click: the page looks again by itself
         assert ranking.locator("tbody tr").count() == 15

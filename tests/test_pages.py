@@ -295,8 +295,35 @@ def test_map_within_a_distance_of_an_organisation(app, workspace_path):
         assert 0 < len(table) < len(ws.organisations())
 
 
-def test_years_follow_the_workspace(app):
+def test_filters_come_a_moment_after_a_sessions_first_page(app):
     at = app("overview:overview_page")
+    assert not at.exception
+    assert not at.sidebar.slider and not at.sidebar.multiselect
+    assert "The filters appear in a moment." in [c.value for c in at.sidebar.caption]
+    assert at.metric  # the page itself is whole
+    at.run()  # as when the part saying so looks again
+    assert not at.exception
+    assert [m.label for m in at.sidebar.multiselect][:2] == ["Programmes", "Countries"]
+    assert at.sidebar.slider(key="f_years")
+    assert "The filters appear in a moment." not in [c.value for c in at.sidebar.caption]
+
+
+def test_filters_in_a_link_are_drawn_at_once(workspace_path, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("NSPE_WORKSPACE", str(workspace_path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(_page_script, args=("overview:overview_page",), default_timeout=90)
+    at.query_params["country"] = "NL"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_countries").value == ["NL"]
+    assert at.metric[3].value == "1"
+
+
+def test_years_follow_the_workspace(app):
+    at = app("overview:overview_page").run()  # the session's second run: the filters drawn
     slider = at.sidebar.slider(key="f_years")
     bounds = (slider.min, slider.max)
     assert slider.value == bounds

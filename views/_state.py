@@ -277,6 +277,11 @@ def restore_filters() -> None:
     _keep_valid_choices(filter_options())
 
 
+#: Seconds the filters wait on a session's first page: the browser loads their widgets'
+#: JavaScript after the page's charts rather than alongside them (see the README).
+FILTERS_DELAY_S = 3.0
+
+
 def sidebar_filters() -> Filters:
     """Draw the shared filters in the sidebar; they apply on every page.
 
@@ -284,7 +289,17 @@ def sidebar_filters() -> Filters:
     countries, organisation types and themes. Drawn after the page (which
     reads them from the session, set by :func:`restore_filters` and by the
     widgets' last change), so the page's own content reaches the browser first.
+    On a session's first page with no filter chosen (none in its link), the
+    widgets come :data:`FILTERS_DELAY_S` later (:func:`filters_in_a_moment`).
     """
+    s = st.session_state
+    first = not s.get("_filters_drawn") and not any(f"f_{key}" in s for key in FILTER_KEYS)
+    s["_filters_drawn"] = True
+    if first:
+        with st.sidebar:
+            st.header("Filters")
+            filters_in_a_moment(time.monotonic())
+        return current_filters()
     options = filter_options()
     bounds = options.years
     with st.sidebar:
@@ -312,6 +327,20 @@ def sidebar_filters() -> Filters:
             st.rerun()
         st.caption(f"Workspace: `{workspace_path()}`")
     return current_filters(tuple(years))
+
+
+@st.fragment(run_every=FILTERS_DELAY_S)
+def filters_in_a_moment(since: float) -> None:
+    """Say the filters are on their way; once the page is drawn, rerun it to draw them.
+
+    The filters' widgets (a slider, multiselects) are the first of their kind
+    on a page: the browser fetches their JavaScript when they arrive, which on
+    a first page would compete with the charts' plotly.js. Nothing is chosen
+    yet, so drawing them a moment later loses no state.
+    """
+    if time.monotonic() - since >= FILTERS_DELAY_S / 2:
+        st.rerun()
+    st.caption("The filters appear in a moment.")
 
 
 def current_filters(years: tuple[int, int] | None = None) -> Filters:
