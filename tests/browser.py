@@ -50,6 +50,7 @@ class AppServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     log: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)  # more environment for the server
 
     @property
     def url(self) -> str:
@@ -57,7 +58,7 @@ class AppServer:
 
     def start(self, *, timeout: float = 60) -> AppServer:
         self.log = self.workspace.parent / f"streamlit-{self.port}.log"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(self.script),
             "--server.port", str(self.port), "--server.headless", "true",

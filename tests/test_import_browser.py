@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -57,3 +58,51 @@ def test_messy_table_problems_then_valid_rows_then_rejected_download(app_server,
         "an organisation needs a country",
     ]
     assert rows[2]["Partner"] == "Port of Esbjerg"
+
+
+def test_uploaded_files_are_removed_when_replaced_removed_or_the_server_stops(chromium, tmp_path):
+    from tests.browser import AppServer
+
+    temp = tmp_path / "server-temp"
+    temp.mkdir()
+    server = AppServer(tmp_path / "workspace.sqlite", env={"TMPDIR": str(temp)}).start()
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/data")
+        wait_for_app(page)
+        uploader = page.locator("[data-testid='stFileUploader'] input[type='file']").first
+        saved = []  # the folder of each set of uploads
+        for name in ("first.csv", "second.csv"):  # the second adds to the first
+            path = tmp_path / name
+            path.write_text(MESSY, encoding="utf-8")
+            uploader.set_input_files(str(path))
+            wait_for_app(page)
+            saved.append(_saved_folder(temp, name))
+        assert saved[0] != saved[1] and not saved[0].exists()  # replaced by the new set
+        assert sorted(p.name for p in saved[1].iterdir()) == ["first.csv", "second.csv"]
+        for name in ("second.csv", "first.csv"):
+            page.get_by_role("button", name=f"Remove {name}").click()
+            wait_for_app(page)
+        page.get_by_text("Upload files to import").wait_for()
+        assert not saved[1].exists()  # removed with the files
+        uploader.set_input_files(str(tmp_path / "first.csv"))
+        wait_for_app(page)
+        assert _saved_folder(temp, "first.csv").exists()
+    finally:
+        context.close()
+        server.stop()  # SIGTERM, as a service manager stops it
+    assert server.process.returncode is not None
+    assert list(temp.iterdir()) == []
+
+
+def _saved_folder(temp, name: str, timeout: float = 30):
+    """The folder the server saved the uploaded file ``name`` in, once it is there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = list(temp.glob(f"nspe-uploads-*/*/{name}"))
+        if found:
+            return found[0].parent
+        time.sleep(0.1)
+    msg = f"{name!r} was not saved under {temp}"
+    raise AssertionError(msg)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator
 
@@ -22,6 +23,19 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     _skip_repl_check()
     threading.Thread(target=_prepare, name="first-page", daemon=True).start()
     yield
+    _remove_uploads()
+
+
+def _remove_uploads() -> None:
+    """Remove the files uploaded to this server as it stops.
+
+    Python's exit handlers would remove them on Ctrl+C, but on SIGTERM (a
+    service manager, a container's stop) uvicorn ends the process by the
+    signal once it has shut down, and they never run.
+    """
+    data = sys.modules.get("views.data")  # imported once the Data page was shown
+    if data is not None:
+        data.remove_uploads()
 
 
 def _skip_repl_check() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -58,8 +57,28 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^\w.\- ]+", "_", Path(name).name).strip() or "upload"
 
 
+_UPLOADS: list[tempfile.TemporaryDirectory] = []
+
+
+def _uploads_folder() -> str:
+    """This server's folder of uploaded files (made on the first upload)."""
+    if not _UPLOADS:
+        _UPLOADS.append(tempfile.TemporaryDirectory(prefix="nspe-uploads-"))
+    return _UPLOADS[0].name
+
+
+def remove_uploads() -> None:
+    """Remove every file uploaded to this server (when it stops)."""
+    while _UPLOADS:
+        _UPLOADS.pop().cleanup()
+
+
 def _saved_uploads(uploads: list) -> list[Path] | None:
-    """Write the uploaded files to a temporary folder (once per set of uploads)."""
+    """Write the uploaded files to a temporary folder (once per set of uploads).
+
+    The folder goes when the files are replaced or removed, and when the server
+    stops (:func:`remove_uploads`): uploads do not pile up on the server.
+    """
     too_big = [u for u in uploads if u.size > settings.max_import_bytes]
     if too_big:
         u = too_big[0]
@@ -72,18 +91,24 @@ def _saved_uploads(uploads: list) -> list[Path] | None:
     key = tuple((u.name, u.size, u.file_id) for u in uploads)
     saved = st.session_state.get("data_saved")
     if saved and saved[0] == key:
-        return [Path(p) for p in saved[1]]
-    if saved:  # the files of the previous upload are not needed any more
-        shutil.rmtree(Path(saved[1][0]).parent, ignore_errors=True)
-    folder = Path(tempfile.mkdtemp(prefix="nspe-import-"))
+        return saved[2]
+    _forget_uploads()
+    folder = tempfile.TemporaryDirectory(dir=_uploads_folder(), ignore_cleanup_errors=True)
     paths = []
     for upload in uploads:
-        path = folder / _safe_name(upload.name)
+        path = Path(folder.name) / _safe_name(upload.name)
         path.write_bytes(upload.getvalue())
         paths.append(path)
-    st.session_state["data_saved"] = (key, [str(p) for p in paths])
+    st.session_state["data_saved"] = (key, folder, paths)
     st.session_state.pop("data_report", None)
     return paths
+
+
+def _forget_uploads() -> None:
+    """Remove the folder of the files uploaded before: they are not needed any more."""
+    saved = st.session_state.pop("data_saved", None)
+    if saved:
+        saved[1].cleanup()
 
 
 def import_section() -> None:
@@ -98,6 +123,7 @@ def import_section() -> None:
         f"Up to {settings.max_import_bytes / 1e6:.0f} MB per file.",
     )
     if not uploads:
+        _forget_uploads()
         st.info(
             "Upload files to import. Supported: the **CORDIS** bulk download for Horizon 2020 "
             "and Horizon Europe, a **keep.eu** search export, and **any table** of "
