@@ -91,14 +91,17 @@ def most_central_organisations() -> None:
     )
 
 
-@st.fragment(run_every=_state.WARM_UP_DELAY_S + 1)
+#: Seconds between two looks of the Overview for its ranking's metrics.
+RANKING_LOOK_S = 2.0
+
+
+@st.fragment(run_every=RANKING_LOOK_S)
 def ranking_on_its_way(since: float) -> None:
     """Until the metrics are stored (a first launch, new filters): say so, then show the ranking.
 
     The warm-up after the page (``app.py``) computes and stores them; this part
-    of the page looks again when they are likely done (a second after the
-    warm-ups start: looking sooner would only slow the page being drawn) and
-    reruns the page once they are stored. Should no warm-up be on them a
+    of the page looks again every :data:`RANKING_LOOK_S` (a look costs a query)
+    and reruns the page once they are stored. Should no warm-up be on them a
     moment after the page (it failed, say), they are computed here, where an
     error shows.
     """
