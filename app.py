@@ -57,7 +57,9 @@ def main() -> None:
         try:
             page.run()
         finally:  # the page first, then the sidebar: the page's content reaches the browser first
-            _state.sidebar_filters()
+            # on the Overview (the default page) as a session's first, the filters come a moment
+            # later: their JavaScript would compete with the charts' plotly.js (see the README)
+            _state.sidebar_filters(later_on_a_first_page=not page.url_path)
         _state.sync_query_params(page.url_path)
         # locate a new workspace's organisations, compute the metrics (the Overview's ranking
         # waits for them on a first launch), draw the graph, the Network view and the map ahead

@@ -119,9 +119,9 @@ def test_flow2_find_partners_shortlist_and_consortium_check(app_server, page):
     names = []
     for _ in range(2):
         box.locator("input").click()
-        option = page.locator("[role='option']").filter(has_text="(").first
-        names.append(option.inner_text().strip())
-        option.click()
+        name = page.locator("[role='option']").filter(has_text="(").first.inner_text().strip()
+        names.append(name)
+        page.locator("[role='option']").filter(has_text=name).first.click()  # that one
         page.keyboard.press("Escape")
         wait_for_app(page)
     screenshot(page, "flow2-chosen")

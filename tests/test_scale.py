@@ -183,7 +183,7 @@ def test_network_ego_mode_of_the_biggest_hub(run_page, sample):
 
 
 def test_filters_follow_the_workspace(run_page, h2020_workspace):
-    at = run_page("overview:overview_page").run()  # the second run draws the filters
+    at = run_page("overview:overview_page")
     _assert_clean(at)
     from network.store import Workspace
 

@@ -282,20 +282,21 @@ def restore_filters() -> None:
 FILTERS_DELAY_S = 3.0
 
 
-def sidebar_filters() -> Filters:
+def sidebar_filters(*, later_on_a_first_page: bool = False) -> Filters:
     """Draw the shared filters in the sidebar; they apply on every page.
 
     They offer what the workspace holds: its range of years, its programmes,
     countries, organisation types and themes. Drawn after the page (which
     reads them from the session, set by :func:`restore_filters` and by the
     widgets' last change), so the page's own content reaches the browser first.
-    On a session's first page with no filter chosen (none in its link), the
-    widgets come :data:`FILTERS_DELAY_S` later (:func:`filters_in_a_moment`).
+    With ``later_on_a_first_page``, on a session's first page with no filter
+    chosen (none in its link), the widgets come :data:`FILTERS_DELAY_S` later
+    (:func:`filters_in_a_moment`).
     """
     s = st.session_state
     first = not s.get("_filters_drawn") and not any(f"f_{key}" in s for key in FILTER_KEYS)
     s["_filters_drawn"] = True
-    if first:
+    if first and later_on_a_first_page:
         with st.sidebar:
             st.header("Filters")
             filters_in_a_moment(time.monotonic())
